@@ -1,0 +1,221 @@
+//! Configuration: the embedded `config/default.toml`, then `config/default.toml` and
+//! `config/<profile>.toml` from the working directory when present, then the environment
+//! (`TIKTICKETS__SECTION__KEY`, plus `DATABASE_URL` and `REDIS_URL`).
+
+use std::fmt;
+
+use serde::Deserialize;
+
+/// The defaults, compiled in so the binary runs from any directory.
+const EMBEDDED_DEFAULTS: &str = include_str!("../../../config/default.toml");
+
+/// Every setting of the `tiktickets` binary.
+#[derive(Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Settings {
+    /// HTTP listener.
+    pub server: ServerSettings,
+    /// Database connection.
+    pub database: DatabaseSettings,
+    /// Redis (empty URL: in-process adapters).
+    pub redis: RedisSettings,
+    /// First-start users.
+    pub seed: SeedSettings,
+    /// Logging.
+    pub log: LogSettings,
+}
+
+/// `[server]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServerSettings {
+    /// Listen address.
+    pub host: String,
+    /// Listen port (0: any free port).
+    pub port: u16,
+}
+
+/// `[database]`.
+#[derive(Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DatabaseSettings {
+    /// SQLite or PostgreSQL URL.
+    pub url: String,
+}
+
+/// `[redis]`.
+#[derive(Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RedisSettings {
+    /// Redis URL, or empty.
+    pub url: String,
+}
+
+/// `[seed]`.
+#[derive(Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SeedSettings {
+    /// Admin e-mail.
+    pub admin_email: String,
+    /// Admin password (empty: generated).
+    pub admin_password: String,
+    /// Super-admin e-mail.
+    pub super_email: String,
+    /// Super-admin password (empty: generated).
+    pub super_password: String,
+}
+
+/// `[log]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LogSettings {
+    /// tracing filter.
+    pub filter: String,
+}
+
+impl Settings {
+    /// Loads every layer; `profile` defaults to `TIKTICKETS_PROFILE`.
+    pub fn load() -> Result<Settings, config::ConfigError> {
+        let profile = std::env::var("TIKTICKETS_PROFILE")
+            .ok()
+            .filter(|p| !p.is_empty());
+        let mut builder = config::Config::builder()
+            .add_source(config::File::from_str(
+                EMBEDDED_DEFAULTS,
+                config::FileFormat::Toml,
+            ))
+            .add_source(config::File::with_name("config/default").required(false));
+        if let Some(profile) = &profile {
+            builder = builder
+                .add_source(config::File::with_name(&format!("config/{profile}")).required(true));
+        }
+        builder = builder.add_source(
+            config::Environment::with_prefix("TIKTICKETS")
+                .prefix_separator("__")
+                .separator("__")
+                .try_parsing(true),
+        );
+        if let Ok(url) = std::env::var("DATABASE_URL").map(|u| u.trim().to_owned()) {
+            if !url.is_empty() {
+                builder = builder.set_override("database.url", url)?;
+            }
+        }
+        if let Ok(url) = std::env::var("REDIS_URL") {
+            builder = builder.set_override("redis.url", url)?;
+        }
+        let settings: Settings = builder.build()?.try_deserialize()?;
+        settings.validate()?;
+        Ok(settings)
+    }
+
+    /// Reports every problem at once, before anything is opened.
+    fn validate(&self) -> Result<(), config::ConfigError> {
+        let mut problems = Vec::new();
+        if self.server.host.trim().is_empty() {
+            problems.push("server.host must not be empty".to_owned());
+        }
+        let url = self.database.url.trim();
+        if !(url.starts_with("sqlite:")
+            || url.starts_with("postgres://")
+            || url.starts_with("postgresql://"))
+        {
+            problems.push(
+                "database.url must start with sqlite:, postgres:// or postgresql://".to_owned(),
+            );
+        }
+        for (key, email) in [
+            ("seed.admin_email", &self.seed.admin_email),
+            ("seed.super_email", &self.seed.super_email),
+        ] {
+            if tiktickets_domain::validate::email(key, email).is_err() {
+                problems.push(format!("{key} is not a valid e-mail address"));
+            }
+        }
+        for (key, pw) in [
+            ("seed.admin_password", &self.seed.admin_password),
+            ("seed.super_password", &self.seed.super_password),
+        ] {
+            if !pw.is_empty() && tiktickets_domain::password::validate_new_password(pw).is_err() {
+                problems.push(format!("{key} must have at least 6 characters"));
+            }
+        }
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(config::ConfigError::Message(format!(
+                "invalid configuration:\n  - {}",
+                problems.join("\n  - ")
+            )))
+        }
+    }
+
+    /// The database URL without its password, for logs.
+    pub fn redacted_database_url(&self) -> String {
+        redact_url(&self.database.url)
+    }
+}
+
+/// `scheme://user:secret@host` → `scheme://user:***@host`.
+fn redact_url(url: &str) -> String {
+    let Some(scheme_end) = url.find("://").map(|i| i + 3) else {
+        return url.to_owned();
+    };
+    let rest = &url[scheme_end..];
+    match (rest.find(':'), rest.find('@')) {
+        (Some(colon), Some(at)) if colon < at => format!(
+            "{}{}:***{}",
+            &url[..scheme_end],
+            &rest[..colon],
+            &rest[at..]
+        ),
+        _ => url.to_owned(),
+    }
+}
+
+impl fmt::Debug for Settings {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Settings")
+            .field("server", &self.server)
+            .field("database.url", &self.redacted_database_url())
+            .field("redis.url", &redact_url(&self.redis.url))
+            .field("seed.admin_email", &self.seed.admin_email)
+            .field("seed.super_email", &self.seed.super_email)
+            .field("log", &self.log)
+            .finish_non_exhaustive()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn embedded_defaults_are_complete_and_valid() {
+        let settings: Settings = config::Config::builder()
+            .add_source(config::File::from_str(
+                EMBEDDED_DEFAULTS,
+                config::FileFormat::Toml,
+            ))
+            .build()
+            .and_then(|c| c.try_deserialize())
+            .expect("defaults deserialize");
+        settings.validate().expect("defaults are valid");
+        assert_eq!(settings.server.port, 8080);
+        assert!(
+            settings
+                .database
+                .url
+                .starts_with("sqlite://data/tiktickets.db")
+        );
+    }
+
+    #[test]
+    fn passwords_are_redacted() {
+        assert_eq!(
+            redact_url("postgres://u:secret@h:5432/db"),
+            "postgres://u:***@h:5432/db"
+        );
+        assert_eq!(redact_url("sqlite://data/x.db"), "sqlite://data/x.db");
+        assert_eq!(redact_url("redis://h:6379"), "redis://h:6379");
+    }
+}

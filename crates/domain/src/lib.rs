@@ -1,0 +1,20 @@
+//! The language of TikTickets: typed ids, the reference's enumerations, the rules of the
+//! business (ticket states, phone numbers, business hours, protocols) and the ports that the
+//! adapters implement (stores, gateways, queues). It performs no I/O and depends on no
+//! database, web, Redis or browser crate; CI checks that.
+
+pub mod ctx;
+pub mod enums;
+pub mod error;
+pub mod ids;
+pub mod password;
+pub mod store;
+pub mod validate;
+
+pub mod business_hours;
+pub mod phone;
+pub mod protocol;
+pub mod ticket_transition;
+
+pub use ctx::{Actor, PlatformCtx, TenantCtx};
+pub use error::{DomainError, Result};

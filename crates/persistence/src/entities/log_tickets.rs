@@ -1,0 +1,64 @@
+//! `LogTickets`: Ticket audit trail; scoped through the ticket.
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "LogTickets")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    #[sea_orm(column_name = "ticketId")]
+    pub ticket_id: i32,
+    #[sea_orm(column_name = "userId")]
+    pub user_id: Option<i32>,
+    #[sea_orm(column_name = "queueId")]
+    pub queue_id: Option<i32>,
+    #[sea_orm(column_name = "type")]
+    pub r#type: String,
+    #[sea_orm(column_name = "createdAt")]
+    pub created_at: DateTimeUtc,
+    #[sea_orm(column_name = "updatedAt")]
+    pub updated_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {
+    #[sea_orm(
+        belongs_to = "super::tickets::Entity",
+        from = "Column::TicketId",
+        to = "super::tickets::Column::Id"
+    )]
+    Ticket,
+    #[sea_orm(
+        belongs_to = "super::users::Entity",
+        from = "Column::UserId",
+        to = "super::users::Column::Id"
+    )]
+    User,
+    #[sea_orm(
+        belongs_to = "super::queues::Entity",
+        from = "Column::QueueId",
+        to = "super::queues::Column::Id"
+    )]
+    Queue,
+}
+
+impl Related<super::tickets::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Ticket.def()
+    }
+}
+
+impl Related<super::users::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::User.def()
+    }
+}
+
+impl Related<super::queues::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Queue.def()
+    }
+}
+
+impl ActiveModelBehavior for ActiveModel {}
