@@ -398,7 +398,10 @@ pub async fn make_fixture(stores: &Stores, label: &'static str, area: &str) -> F
 
     let campaign = stores
         .campaigns
-        .create(&cx, campaign_input(&format!("Campanha {label}"), channel.id))
+        .create(
+            &cx,
+            campaign_input(&format!("Campanha {label}"), channel.id),
+        )
         .await
         .expect("campaign");
     stores
