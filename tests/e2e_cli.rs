@@ -1,6 +1,15 @@
 //! End-to-end: the real `tiktickets` binary, started in a fresh working directory, on SQLite
 //! always and on PostgreSQL when `TEST_DATABASE_URL` is set.
 
+#![allow(
+    clippy::expect_used,
+    reason = "test helpers: a broken fixture must stop the test"
+)]
+#![allow(
+    clippy::zombie_processes,
+    reason = "Server::drop kills and waits for the child"
+)]
+
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::Path;

@@ -95,10 +95,10 @@ impl Settings {
                 .separator("__")
                 .try_parsing(true),
         );
-        if let Ok(url) = std::env::var("DATABASE_URL").map(|u| u.trim().to_owned()) {
-            if !url.is_empty() {
-                builder = builder.set_override("database.url", url)?;
-            }
+        if let Ok(url) = std::env::var("DATABASE_URL").map(|u| u.trim().to_owned())
+            && !url.is_empty()
+        {
+            builder = builder.set_override("database.url", url)?;
         }
         if let Ok(url) = std::env::var("REDIS_URL") {
             builder = builder.set_override("redis.url", url)?;

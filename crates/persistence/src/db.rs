@@ -138,18 +138,18 @@ fn sqlite_url_with_create(url: &str) -> Result<String, PersistenceError> {
     }
     let rest = url.trim_start_matches("sqlite:").trim_start_matches("//");
     let (path, query) = rest.split_once('?').unwrap_or((rest, ""));
-    if !path.is_empty() && path != ":memory:" {
-        if let Some(parent) = Path::new(path)
+    if !path.is_empty()
+        && path != ":memory:"
+        && let Some(parent) = Path::new(path)
             .parent()
             .filter(|p| !p.as_os_str().is_empty())
-        {
-            std::fs::create_dir_all(parent).map_err(|e| {
-                PersistenceError::Connect(format!(
-                    "cannot create the directory {} for the SQLite database: {e}",
-                    parent.display()
-                ))
-            })?;
-        }
+    {
+        std::fs::create_dir_all(parent).map_err(|e| {
+            PersistenceError::Connect(format!(
+                "cannot create the directory {} for the SQLite database: {e}",
+                parent.display()
+            ))
+        })?;
     }
     if query.contains("mode=") {
         Ok(url.to_owned())

@@ -132,10 +132,10 @@ fn to_custom_field(m: contact_custom_fields::Model) -> CustomField {
 impl ContactStore for SeaContactStore {
     async fn create(&self, cx: &TenantCtx, input: ContactInput) -> Result<Contact> {
         input.validate()?;
-        if let Some(number) = &input.number {
-            if self.find_row_by_number(cx, number).await?.is_some() {
-                return Err(DomainError::conflict(DUPLICATED.0, DUPLICATED.1));
-            }
+        if let Some(number) = &input.number
+            && self.find_row_by_number(cx, number).await?.is_some()
+        {
+            return Err(DomainError::conflict(DUPLICATED.0, DUPLICATED.1));
         }
         let at = now();
         let am = contacts::ActiveModel {
@@ -197,12 +197,11 @@ impl ContactStore for SeaContactStore {
     async fn update(&self, cx: &TenantCtx, id: ContactId, input: ContactInput) -> Result<Contact> {
         input.validate()?;
         let row = self.load(cx, id).await?;
-        if let Some(number) = &input.number {
-            if let Some(other) = self.find_row_by_number(cx, number).await? {
-                if other.id != row.id {
-                    return Err(DomainError::conflict(DUPLICATED.0, DUPLICATED.1));
-                }
-            }
+        if let Some(number) = &input.number
+            && let Some(other) = self.find_row_by_number(cx, number).await?
+            && other.id != row.id
+        {
+            return Err(DomainError::conflict(DUPLICATED.0, DUPLICATED.1));
         }
         let mut am: contacts::ActiveModel = row.into();
         am.name = Set(input.name.trim().to_owned());
@@ -432,13 +431,13 @@ impl ContactStore for SeaContactStore {
             .map_err(db_err)?;
         // An id must name a field of this very contact (reference defect X-16).
         for f in &fields {
-            if let Some(fid) = f.id {
-                if !existing.iter().any(|e| e.id == fid.get()) {
-                    return Err(DomainError::not_found(
-                        "custom field",
-                        "ERR_NO_CUSTOM_FIELD_FOUND",
-                    ));
-                }
+            if let Some(fid) = f.id
+                && !existing.iter().any(|e| e.id == fid.get())
+            {
+                return Err(DomainError::not_found(
+                    "custom field",
+                    "ERR_NO_CUSTOM_FIELD_FOUND",
+                ));
             }
         }
         let keep: Vec<i32> = fields

@@ -84,13 +84,13 @@ pub(crate) fn to_message(m: messages::Model) -> Result<Message> {
 impl MessageStore for SeaMessageStore {
     async fn insert(&self, cx: &TenantCtx, new: NewMessage) -> Result<Inserted> {
         new.validate()?;
-        if let Some(provider_id) = new.message_id.as_deref() {
-            if let Some(existing) = self.by_provider_id(cx, provider_id).await? {
-                return Ok(Inserted {
-                    message: to_message(existing)?,
-                    duplicate: true,
-                });
-            }
+        if let Some(provider_id) = new.message_id.as_deref()
+            && let Some(existing) = self.by_provider_id(cx, provider_id).await?
+        {
+            return Ok(Inserted {
+                message: to_message(existing)?,
+                duplicate: true,
+            });
         }
         ensure_in_tenant::<tickets::Entity, _>(
             &self.db,
