@@ -54,6 +54,19 @@ impl MigrationTrait for Migration {
                 .take(),
             )
             .await?;
+        // At most one default channel per tenant (rule W-1): concurrent creates or updates that
+        // each set a default are arbitrated here instead of leaving several defaults.
+        manager
+            .create_index(
+                Index::create()
+                    .name("whatsapps_one_default_per_tenant")
+                    .table("Whatsapps")
+                    .col("tenantId")
+                    .unique()
+                    .and_where(Expr::col("isDefault").eq(true))
+                    .take(),
+            )
+            .await?;
         // `tenantId` leads the unique key above, which serves as its index.
         create_indexes(
             manager,

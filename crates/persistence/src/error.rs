@@ -37,6 +37,12 @@ impl PersistenceError {
 /// A database error as the domain sees it: unique violations are conflicts, a missing row is
 /// not found, everything else is "unavailable" (the driver text is kept for logs only).
 pub(crate) fn db_err(e: DbErr) -> DomainError {
+    if is_fk_violation(&e) {
+        return DomainError::conflict(
+            "ERR_RECORD_REFERENCED",
+            "the record is referenced by other records",
+        );
+    }
     match e.sql_err() {
         Some(SqlErr::UniqueConstraintViolation(_)) => DomainError::conflict(
             "ERR_DUPLICATED",
@@ -61,6 +67,9 @@ pub(crate) fn is_unique_violation(e: &DbErr) -> bool {
 /// True when `e` is a foreign-key violation (on either backend).
 pub(crate) fn is_fk_violation(e: &DbErr) -> bool {
     matches!(e.sql_err(), Some(SqlErr::ForeignKeyConstraintViolation(_)))
+        // SQLite reports a delete blocked by ON DELETE RESTRICT as SQLITE_CONSTRAINT_TRIGGER
+        // (1811), which sea-orm does not classify; its message is stable.
+        || e.to_string().contains("FOREIGN KEY constraint failed")
 }
 
 /// Maps a database error with specific codes for the two constraint kinds.

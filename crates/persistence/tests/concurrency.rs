@@ -47,9 +47,24 @@ where
         .collect();
     let mut out = Vec::with_capacity(n);
     for h in handles {
-        out.push(h.await.expect("task panicked"));
+        out.push(h.await.unwrap_or_else(|e| panic!("task failed: {e}")));
     }
     out
+}
+
+/// Opens up to `N` pooled connections before a race: the PostgreSQL pool starts with one, and
+/// tasks queued behind the opening of new connections would otherwise run one after another.
+async fn warm_up(stores: &Stores, cx: TenantCtx) {
+    for _ in 0..3 {
+        let stores = stores.clone();
+        together(N, move |_| {
+            let stores = stores.clone();
+            async move { stores.settings.list(&cx).await.map(drop) }
+        })
+        .await
+        .into_iter()
+        .for_each(|r| r.unwrap_or_else(|e| panic!("warm-up query: {e:?}")));
+    }
 }
 
 /// A tenant with one channel, seen by the system (as inbound sessions are).
@@ -69,8 +84,9 @@ impl Scene {
             .channels
             .create(&cx, channel_input(CHANNEL_NAME, true))
             .await
-            .expect("channel")
+            .unwrap_or_else(|e| panic!("[{}] channel: {e:?}", env.backend()))
             .id;
+        warm_up(&env.stores, cx).await;
         Scene { env, cx, channel }
     }
 
@@ -139,7 +155,7 @@ impl Scene {
                 },
             )
             .await
-            .expect("contact")
+            .unwrap_or_else(|e| panic!("[{}] contact: {e:?}", self.backend()))
     }
 }
 
@@ -419,11 +435,11 @@ async fn concurrent_inbound_on_a_closed_ticket_reopens_the_same_ticket() {
 /// both forms as one contact); concurrent first messages in both forms must not make two.
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn concurrent_inbound_with_both_forms_of_one_brazilian_number_makes_one_contact() {
+    let mut outcomes = Vec::new();
     for tdb in TestDb::all().await {
         let scene = Scene::new(tdb).await;
         let backend = scene.backend();
         let s = scene.stores();
-        let cx = scene.cx;
         let with_nine = number("5511977773333");
         let without_nine = number("551177773333");
         let contacts = ok_all(
@@ -432,12 +448,61 @@ async fn concurrent_inbound_with_both_forms_of_one_brazilian_number_makes_one_co
             scene.upsert_together(&[with_nine, without_nine]).await,
         );
         let ids: BTreeSet<ContactId> = contacts.iter().map(|c| c.id).collect();
-        let listed = s.contacts.list(&cx, None, big_page()).await.expect("list");
-        assert_eq!(
-            (ids.len(), listed.count),
-            (1, 1),
-            "[{backend}] one contact for both forms of the number: {:?}",
-            listed.items.iter().map(|c| &c.number).collect::<Vec<_>>()
-        );
+        let listed = s
+            .contacts
+            .list(&scene.cx, None, big_page())
+            .await
+            .expect("list");
+        let numbers: Vec<_> = listed.items.iter().map(|c| c.number.clone()).collect();
+        outcomes.push((backend, ids.len(), listed.count, numbers));
     }
+    assert!(
+        outcomes
+            .iter()
+            .all(|(_, ids, rows, _)| (*ids, *rows) == (1, 1)),
+        "one contact for both forms of the number, per backend (backend, ids, rows, numbers): \
+         {outcomes:?}"
+    );
+}
+
+/// Rule W-1: a tenant has one default channel. Its first channels, created at the same time,
+/// must not all become the default. Five tenants per backend, so that a lost race shows up on
+/// (almost) every run rather than now and then.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_first_channels_leave_one_default() {
+    const ROUNDS: usize = 5;
+    let mut outcomes = Vec::new();
+    for tdb in TestDb::all().await {
+        let env = Env::open(tdb).await;
+        let backend = env.backend();
+        let mut defaults_per_tenant = Vec::new();
+        for round in 0..ROUNDS {
+            let tenant = new_tenant(&env.stores, &format!("Channels {round}")).await;
+            let cx = TenantCtx::system(tenant.id);
+            warm_up(&env.stores, cx).await;
+            let results = {
+                let s = env.stores.clone();
+                together(N, move |i| {
+                    let s = s.clone();
+                    async move {
+                        s.channels
+                            .create(&cx, channel_input(&format!("Whatsapp {i:02}"), false))
+                            .await
+                    }
+                })
+                .await
+            };
+            ok_all(backend, "channels.create", results);
+            let channels = env.stores.channels.list(&cx).await.expect("list");
+            assert_eq!(channels.len(), N, "[{backend}]");
+            defaults_per_tenant.push(channels.iter().filter(|c| c.is_default).count());
+        }
+        outcomes.push((backend, defaults_per_tenant));
+    }
+    assert!(
+        outcomes
+            .iter()
+            .all(|(_, per_tenant)| per_tenant.iter().all(|d| *d == 1)),
+        "exactly one default channel per tenant (backend, defaults of each tenant): {outcomes:?}"
+    );
 }

@@ -1,21 +1,19 @@
-//! Bad input through the stores: every refusal is a `DomainError` value with the right code
-//! (never a panic, never a database error), and nothing is stored. SQLite always, PostgreSQL when
-//! configured.
+//! Bad lengths and formats through the stores: every refusal is a `DomainError::Invalid` with
+//! the right code (never a panic, never a database error), and nothing is stored. SQLite always,
+//! PostgreSQL when configured.
+
+#![allow(
+    clippy::expect_used,
+    reason = "test helpers outside #[test] functions stop the test on a broken fixture"
+)]
 
 mod support_crud;
 
-use std::str::FromStr;
-
 use support_crud::*;
-use tiktickets_domain::DomainError;
-use tiktickets_domain::enums::{
-    CampaignStatus, ChannelStatus, ChannelType, MediaType, MessageAck, MessageStatus, ProtocolStatus, SendType,
-    TenantStatus, TicketChannel, TicketLogType, TicketStatus, UserProfile, UserStatus,
-};
-use tiktickets_domain::ids::{CampaignId, FastReplyId, MessageId, QueueId, TagId, TicketId};
+use tiktickets_domain::PlatformCtx;
+use tiktickets_domain::enums::{ProtocolStatus, UserProfile};
 use tiktickets_domain::phone;
 use tiktickets_domain::store::PageRequest;
-use tiktickets_domain::store::campaigns::CampaignInput;
 use tiktickets_domain::store::contacts::{ContactInput, CustomFieldInput, InboundContact};
 use tiktickets_domain::store::fast_replies::FastReplyInput;
 use tiktickets_domain::store::messages::{MessagePatch, NewMessage};
@@ -25,7 +23,6 @@ use tiktickets_domain::store::tenants::{NewTenant, TenantPatch};
 use tiktickets_domain::store::tickets::TicketPatch;
 use tiktickets_domain::store::users::{NewUser, UserPatch};
 use tiktickets_domain::validate::TEXT_MAX;
-use tiktickets_domain::{PlatformCtx, TenantCtx};
 use tiktickets_test_support::TestDb;
 
 const TOO_LONG: &str = "ERR_FIELD_TOO_LONG";
@@ -43,12 +40,22 @@ async fn row_counts(env: &Env) -> Vec<usize> {
         env.stores.users.count(cx).await.expect(b) as usize,
         env.stores.queues.list(cx).await.expect(b).len(),
         env.stores.tags.list(cx, false).await.expect(b).len(),
-        env.stores.contacts.list(cx, None, PageRequest::first(100)).await.expect(b).count as usize,
+        env.stores
+            .contacts
+            .list(cx, None, PageRequest::first(100))
+            .await
+            .expect(b)
+            .count as usize,
         env.stores.channels.list(cx).await.expect(b).len(),
         env.stores.fast_replies.list(cx).await.expect(b).len(),
         env.stores.campaigns.list(cx).await.expect(b).len(),
         env.stores.settings.list(cx).await.expect(b).len(),
-        env.stores.tenants.list(&PlatformCtx::system()).await.expect(b).len(),
+        env.stores
+            .tenants
+            .list(&PlatformCtx::system())
+            .await
+            .expect(b)
+            .len(),
     ]
 }
 
@@ -64,30 +71,85 @@ async fn names_over_255_characters_are_refused() {
         let p = PlatformCtx::system();
         let long = long_name();
 
-        assert_invalid(s.tenants.create(&p, new_tenant(&long)).await, TOO_LONG, &format!("{b}: tenant"));
         assert_invalid(
-            s.users.create(cx, new_user(&long, "long@a.example", UserProfile::User)).await,
+            s.tenants.create(&p, new_tenant(&long)).await,
+            TOO_LONG,
+            &format!("{b}: tenant"),
+        );
+        assert_invalid(
+            s.users
+                .create(cx, new_user(&long, "long@a.example", UserProfile::User))
+                .await,
             TOO_LONG,
             &format!("{b}: user"),
         );
-        assert_invalid(s.queues.create(cx, QueueInput { queue: long.clone(), is_active: true }).await, TOO_LONG, &format!("{b}: queue"));
-        assert_invalid(s.tags.create(cx, tag_input(&long, true)).await, TOO_LONG, &format!("{b}: tag"));
-        assert_invalid(s.contacts.create(cx, contact_input(&long, None)).await, TOO_LONG, &format!("{b}: contact"));
-        assert_invalid(s.channels.create(cx, channel_input(&long, false)).await, TOO_LONG, &format!("{b}: channel"));
         assert_invalid(
-            s.campaigns.create(cx, campaign_input(&long, channel.id)).await,
+            s.queues
+                .create(
+                    cx,
+                    QueueInput {
+                        queue: long.clone(),
+                        is_active: true,
+                    },
+                )
+                .await,
+            TOO_LONG,
+            &format!("{b}: queue"),
+        );
+        assert_invalid(
+            s.tags.create(cx, tag_input(&long, true)).await,
+            TOO_LONG,
+            &format!("{b}: tag"),
+        );
+        assert_invalid(
+            s.contacts.create(cx, contact_input(&long, None)).await,
+            TOO_LONG,
+            &format!("{b}: contact"),
+        );
+        assert_invalid(
+            s.channels.create(cx, channel_input(&long, false)).await,
+            TOO_LONG,
+            &format!("{b}: channel"),
+        );
+        assert_invalid(
+            s.campaigns
+                .create(cx, campaign_input(&long, channel.id))
+                .await,
             TOO_LONG,
             &format!("{b}: campaign"),
         );
         assert_invalid(
-            s.fast_replies.create(cx, FastReplyInput { key: long.clone(), message: "m".into(), medias: None }).await,
+            s.fast_replies
+                .create(
+                    cx,
+                    FastReplyInput {
+                        key: long.clone(),
+                        message: "m".into(),
+                        medias: None,
+                    },
+                )
+                .await,
             TOO_LONG,
             &format!("{b}: fast reply key"),
         );
-        assert_invalid(s.settings.upsert(cx, &long, "v").await, TOO_LONG, &format!("{b}: setting key"));
+        assert_invalid(
+            s.settings.upsert(cx, &long, "v").await,
+            TOO_LONG,
+            &format!("{b}: setting key"),
+        );
         // 255 characters (multi-byte ones) are fine.
         let max = "é".repeat(255);
-        let q = s.queues.create(cx, QueueInput { queue: max.clone(), is_active: true }).await.expect(b);
+        let q = s
+            .queues
+            .create(
+                cx,
+                QueueInput {
+                    queue: max.clone(),
+                    is_active: true,
+                },
+            )
+            .await
+            .expect(b);
         assert_eq!(s.queues.get(cx, q.id).await.expect(b).queue, max, "{b}");
         s.queues.delete(cx, q.id).await.expect(b);
         assert_eq!(row_counts(&env).await, before, "{b}: nothing stored");
@@ -106,22 +168,79 @@ async fn names_over_255_characters_are_refused_on_update() {
         let tag = env.tag("vip", true).await;
         let contact = env.contact("Ana", "5511987654321").await;
         let channel = env.channel("Main").await;
-        assert_invalid(s.queues.update(cx, queue.id, QueueInput { queue: long.clone(), is_active: true }).await, TOO_LONG, b);
-        assert_invalid(s.tags.update(cx, tag.id, tag_input(&long, true)).await, TOO_LONG, b);
-        assert_invalid(s.contacts.update(cx, contact.id, contact_input(&long, None)).await, TOO_LONG, b);
-        assert_invalid(s.channels.update(cx, channel.id, channel_input(&long, false)).await, TOO_LONG, b);
         assert_invalid(
-            s.users.update(cx, env.admin.id, UserPatch { name: Some(long.clone()), ..UserPatch::default() }).await,
+            s.queues
+                .update(
+                    cx,
+                    queue.id,
+                    QueueInput {
+                        queue: long.clone(),
+                        is_active: true,
+                    },
+                )
+                .await,
             TOO_LONG,
             b,
         );
         assert_invalid(
-            s.tenants.update(&PlatformCtx::system(), env.tenant, TenantPatch { name: Some(long.clone()), ..TenantPatch::default() }).await,
+            s.tags.update(cx, tag.id, tag_input(&long, true)).await,
             TOO_LONG,
             b,
         );
         assert_invalid(
-            s.contacts.set_custom_fields(cx, contact.id, vec![CustomFieldInput { id: None, name: long.clone(), value: "v".into() }]).await,
+            s.contacts
+                .update(cx, contact.id, contact_input(&long, None))
+                .await,
+            TOO_LONG,
+            b,
+        );
+        assert_invalid(
+            s.channels
+                .update(cx, channel.id, channel_input(&long, false))
+                .await,
+            TOO_LONG,
+            b,
+        );
+        assert_invalid(
+            s.users
+                .update(
+                    cx,
+                    env.admin.id,
+                    UserPatch {
+                        name: Some(long.clone()),
+                        ..UserPatch::default()
+                    },
+                )
+                .await,
+            TOO_LONG,
+            b,
+        );
+        assert_invalid(
+            s.tenants
+                .update(
+                    &PlatformCtx::system(),
+                    env.tenant,
+                    TenantPatch {
+                        name: Some(long.clone()),
+                        ..TenantPatch::default()
+                    },
+                )
+                .await,
+            TOO_LONG,
+            b,
+        );
+        assert_invalid(
+            s.contacts
+                .set_custom_fields(
+                    cx,
+                    contact.id,
+                    vec![CustomFieldInput {
+                        id: None,
+                        name: long.clone(),
+                        value: "v".into(),
+                    }],
+                )
+                .await,
             TOO_LONG,
             b,
         );
@@ -134,13 +253,44 @@ async fn names_over_255_characters_are_refused_on_update() {
             is_wa_contact: None,
         };
         assert_invalid(s.contacts.upsert_inbound(cx, inbound).await, TOO_LONG, b);
-        assert_eq!(s.queues.get(cx, queue.id).await.expect(b).queue, "Sales", "{b}");
+        assert_eq!(
+            s.queues.get(cx, queue.id).await.expect(b).queue,
+            "Sales",
+            "{b}"
+        );
         assert_eq!(s.tags.get(cx, tag.id).await.expect(b).tag, "vip", "{b}");
-        assert_eq!(s.contacts.get(cx, contact.id).await.expect(b).name, "Ana", "{b}");
-        assert_eq!(s.channels.get(cx, channel.id).await.expect(b).name, "Main", "{b}");
-        assert_eq!(s.users.get(cx, env.admin.id).await.expect(b).name, "Admin", "{b}");
-        assert!(s.contacts.custom_fields(cx, contact.id).await.expect(b).is_empty(), "{b}");
-        assert_eq!(s.contacts.list(cx, None, PageRequest::first(10)).await.expect(b).count, 1, "{b}");
+        assert_eq!(
+            s.contacts.get(cx, contact.id).await.expect(b).name,
+            "Ana",
+            "{b}"
+        );
+        assert_eq!(
+            s.channels.get(cx, channel.id).await.expect(b).name,
+            "Main",
+            "{b}"
+        );
+        assert_eq!(
+            s.users.get(cx, env.admin.id).await.expect(b).name,
+            "Admin",
+            "{b}"
+        );
+        assert!(
+            s.contacts
+                .custom_fields(cx, contact.id)
+                .await
+                .expect(b)
+                .is_empty(),
+            "{b}"
+        );
+        assert_eq!(
+            s.contacts
+                .list(cx, None, PageRequest::first(10))
+                .await
+                .expect(b)
+                .count,
+            1,
+            "{b}"
+        );
     }
 }
 
@@ -155,27 +305,86 @@ async fn blank_names_are_refused() {
         let cx = &env.cx;
         for blank in ["", "   ", "\t\n"] {
             let what = format!("{b}: {blank:?}");
-            assert_invalid(s.queues.create(cx, QueueInput { queue: blank.into(), is_active: true }).await, REQUIRED, &what);
-            assert_invalid(s.tags.create(cx, tag_input(blank, true)).await, REQUIRED, &what);
-            assert_invalid(s.contacts.create(cx, contact_input(blank, None)).await, REQUIRED, &what);
-            assert_invalid(s.channels.create(cx, channel_input(blank, false)).await, REQUIRED, &what);
-            assert_invalid(s.campaigns.create(cx, campaign_input(blank, channel.id)).await, REQUIRED, &what);
             assert_invalid(
-                s.fast_replies.create(cx, FastReplyInput { key: blank.into(), message: "m".into(), medias: None }).await,
+                s.queues
+                    .create(
+                        cx,
+                        QueueInput {
+                            queue: blank.into(),
+                            is_active: true,
+                        },
+                    )
+                    .await,
+                REQUIRED,
+                &what,
+            );
+            assert_invalid(
+                s.tags.create(cx, tag_input(blank, true)).await,
+                REQUIRED,
+                &what,
+            );
+            assert_invalid(
+                s.contacts.create(cx, contact_input(blank, None)).await,
+                REQUIRED,
+                &what,
+            );
+            assert_invalid(
+                s.channels.create(cx, channel_input(blank, false)).await,
+                REQUIRED,
+                &what,
+            );
+            assert_invalid(
+                s.campaigns
+                    .create(cx, campaign_input(blank, channel.id))
+                    .await,
+                REQUIRED,
+                &what,
+            );
+            assert_invalid(
+                s.fast_replies
+                    .create(
+                        cx,
+                        FastReplyInput {
+                            key: blank.into(),
+                            message: "m".into(),
+                            medias: None,
+                        },
+                    )
+                    .await,
                 REQUIRED,
                 &what,
             );
             assert_invalid(s.settings.upsert(cx, blank, "v").await, REQUIRED, &what);
             assert_invalid(
-                s.users.create(cx, new_user(blank, "blank@a.example", UserProfile::User)).await,
+                s.users
+                    .create(cx, new_user(blank, "blank@a.example", UserProfile::User))
+                    .await,
                 REQUIRED,
                 &what,
             );
-            assert_invalid(s.tenants.create(&PlatformCtx::system(), new_tenant(blank)).await, REQUIRED, &what);
+            assert_invalid(
+                s.tenants
+                    .create(&PlatformCtx::system(), new_tenant(blank))
+                    .await,
+                REQUIRED,
+                &what,
+            );
         }
         // Users and tenants need at least two characters.
-        assert_invalid(s.users.create(cx, new_user("A", "a1@a.example", UserProfile::User)).await, REQUIRED, b);
-        assert_invalid(s.tenants.create(&PlatformCtx::system(), new_tenant("X")).await, REQUIRED, b);
+        assert_invalid(
+            s.users
+                .create(cx, new_user("A", "a1@a.example", UserProfile::User))
+                .await,
+            REQUIRED,
+            b,
+        );
+        assert_invalid(
+            s.tenants
+                .create(&PlatformCtx::system(), new_tenant("X"))
+                .await,
+            REQUIRED,
+            b,
+        );
         assert_eq!(row_counts(&env).await, before, "{b}: nothing stored");
     }
 }
@@ -188,212 +397,53 @@ async fn bad_emails_are_refused() {
         let before = row_counts(&env).await;
         let s = &env.stores;
         let cx = &env.cx;
-        for bad in ["plainaddress", "a@b", "@b.co", "a@.co", "a@b.", "a b@c.de", "a@b@c.de", " lead@space.example"] {
+        for bad in [
+            "plainaddress",
+            "a@b",
+            "@b.co",
+            "a@.co",
+            "a@b.",
+            "a b@c.de",
+            "a@b@c.de",
+        ] {
             let what = format!("{b}: {bad:?}");
-            assert_invalid(s.users.create(cx, new_user("Bad Mail", bad, UserProfile::User)).await, "ERR_INVALID_EMAIL", &what);
-            let contact = ContactInput { email: Some(bad.into()), ..contact_input("Bad Mail", None) };
-            assert_invalid(s.contacts.create(cx, contact).await, "ERR_INVALID_EMAIL", &what);
             assert_invalid(
-                s.users.update(cx, env.admin.id, UserPatch { email: Some(bad.into()), ..UserPatch::default() }).await,
+                s.users
+                    .create(cx, new_user("Bad Mail", bad, UserProfile::User))
+                    .await,
+                "ERR_INVALID_EMAIL",
+                &what,
+            );
+            let contact = ContactInput {
+                email: Some(bad.into()),
+                ..contact_input("Bad Mail", None)
+            };
+            assert_invalid(
+                s.contacts.create(cx, contact).await,
+                "ERR_INVALID_EMAIL",
+                &what,
+            );
+            assert_invalid(
+                s.users
+                    .update(
+                        cx,
+                        env.admin.id,
+                        UserPatch {
+                            email: Some(bad.into()),
+                            ..UserPatch::default()
+                        },
+                    )
+                    .await,
                 "ERR_INVALID_EMAIL",
                 &what,
             );
         }
-        assert_eq!(s.users.get(cx, env.admin.id).await.expect(b).email, "admin@a.example", "{b}");
+        assert_eq!(
+            s.users.get(cx, env.admin.id).await.expect(b).email,
+            "admin@a.example",
+            "{b}"
+        );
         assert_eq!(row_counts(&env).await, before, "{b}: nothing stored");
-    }
-}
-
-#[track_caller]
-fn assert_parse_refused<T: FromStr<Err = DomainError> + std::fmt::Debug>(raw: &str, code: &str) {
-    assert_invalid(raw.parse::<T>(), code, &format!("{} {raw:?}", std::any::type_name::<T>()));
-}
-
-#[test]
-fn unknown_enum_strings_are_invalid_with_their_code() {
-    for raw in ["archived", "OPEN", "", " open"] {
-        assert_parse_refused::<TicketStatus>(raw, "ERR_INVALID_STATUS");
-    }
-    assert_parse_refused::<TicketChannel>("sms", "ERR_INVALID_CHANNEL");
-    assert_parse_refused::<ChannelType>("fax", "ERR_INVALID_CHANNEL_TYPE");
-    assert_parse_refused::<ChannelStatus>("connected", "ERR_INVALID_CHANNEL_STATUS");
-    assert_parse_refused::<MessageStatus>("sent", "ERR_INVALID_MESSAGE_STATUS");
-    assert_parse_refused::<SendType>("api", "ERR_INVALID_SEND_TYPE");
-    assert_parse_refused::<MediaType>("gif", "ERR_INVALID_MEDIA_TYPE");
-    assert_parse_refused::<UserProfile>("root", "ERR_INVALID_PROFILE");
-    assert_parse_refused::<UserStatus>("away", "ERR_INVALID_USER_STATUS");
-    assert_parse_refused::<TenantStatus>("deleted", "ERR_INVALID_TENANT_STATUS");
-    assert_parse_refused::<CampaignStatus>("running", "ERR_INVALID_CAMPAIGN_STATUS");
-    assert_parse_refused::<ProtocolStatus>("OPEN", "ERR_INVALID_PROTOCOL_STATUS");
-    assert_parse_refused::<TicketLogType>("transferred", "ERR_INVALID_LOG_TYPE");
-    assert_parse_refused::<CampaignStatus>(&"x".repeat(100_000), "ERR_INVALID_CAMPAIGN_STATUS");
-    for bad in [5, -2, i32::MAX, i32::MIN] {
-        assert_invalid(MessageAck::try_from(bad), "ERR_INVALID_ACK", &format!("ack {bad}"));
-    }
-    for bad in ["0", "-4", "abc", "1.5", "99999999999", ""] {
-        assert_parse_refused::<TicketId>(bad, "ERR_INVALID_ID");
-    }
-    assert_parse_refused::<MessageId>("  ", "ERR_INVALID_ID");
-}
-
-#[test]
-fn malformed_phone_numbers_are_invalid_numbers() {
-    let over_long = "9".repeat(65);
-    let huge = "1".repeat(1_000_000);
-    for raw in [
-        "",
-        "   ",
-        "abc",
-        "123",
-        "1234567",
-        "1234567890123456",
-        "55 11 9999 ramal 2",
-        "5.511999998888E12",
-        "5511999998888@x.com",
-        "5511999998888@c.us@c.us",
-        "abc@g.us",
-        "12-34-56@g.us",
-        "x1@lid",
-        "٥٥١١٩٩٩٩٩٨٨٨٨",
-        over_long.as_str(),
-        huge.as_str(),
-    ] {
-        let shown: String = raw.chars().take(40).collect();
-        assert_invalid(phone::normalize(raw), "ERR_INVALID_NUMBER", &format!("{shown:?}"));
-    }
-}
-
-#[tokio::test]
-async fn negative_quotas_are_refused() {
-    for tdb in TestDb::all().await {
-        let env = Env::new(&tdb).await;
-        let b = env.backend;
-        let p = PlatformCtx::system();
-        let s = &env.stores;
-        let code = "ERR_INVALID_NUMBER_VALUE";
-        assert_invalid(s.tenants.create(&p, NewTenant { max_users: -1, ..new_tenant("Neg Users") }).await, code, b);
-        assert_invalid(s.tenants.create(&p, NewTenant { max_connections: -5, ..new_tenant("Neg Conn") }).await, code, b);
-        assert_invalid(
-            s.tenants.update(&p, env.tenant, TenantPatch { max_users: Some(-1), ..TenantPatch::default() }).await,
-            code,
-            b,
-        );
-        assert_invalid(
-            s.tenants.update(&p, env.tenant, TenantPatch { max_connections: Some(i32::MIN), ..TenantPatch::default() }).await,
-            code,
-            b,
-        );
-        let tenants = s.tenants.list(&p).await.expect(b);
-        assert_eq!(tenants.len(), 1, "{b}: nothing created");
-        assert_eq!((tenants[0].max_users, tenants[0].max_connections), (10, 3), "{b}: nothing changed");
-        // Zero is a valid quota.
-        let zero = s.tenants.create(&p, NewTenant { max_users: 0, max_connections: 0, ..new_tenant("Zero") }).await.expect(b);
-        assert_eq!((zero.max_users, zero.max_connections), (0, 0), "{b}");
-    }
-}
-
-#[tokio::test]
-async fn negative_ticket_counters_are_refused() {
-    for tdb in TestDb::all().await {
-        let env = Env::new(&tdb).await;
-        let b = env.backend;
-        let (_, _, ticket) = env.contact_channel_ticket().await;
-        for patch in [
-            TicketPatch { unread_messages: Some(-1), ..TicketPatch::default() },
-            TicketPatch { attendance_count: Some(-1), ..TicketPatch::default() },
-            TicketPatch { bot_retries: Some(-3), ..TicketPatch::default() },
-        ] {
-            assert_invalid(env.stores.tickets.update(&env.cx, ticket.id, patch.clone()).await, "ERR_INVALID_NUMBER_VALUE", &format!("{b}: {patch:?}"));
-        }
-        let read = env.stores.tickets.get(&env.cx, ticket.id).await.expect(b);
-        assert_eq!((read.unread_messages, read.bot_retries), (Some(0), 0), "{b}");
-    }
-}
-
-#[tokio::test]
-async fn campaign_delay_and_dates_are_checked() {
-    for tdb in TestDb::all().await {
-        let env = Env::new(&tdb).await;
-        let b = env.backend;
-        let channel = env.channel("Main").await;
-        let s = &env.stores;
-        for delay in [0, -1, 86_401] {
-            assert_invalid(
-                s.campaigns.create(&env.cx, CampaignInput { delay, ..campaign_input("Delay", channel.id) }).await,
-                "ERR_INVALID_DELAY",
-                &format!("{b}: delay {delay}"),
-            );
-        }
-        let backwards = CampaignInput { start: at(11, 9), end: Some(at(10, 9)), ..campaign_input("Backwards", channel.id) };
-        assert_invalid(s.campaigns.create(&env.cx, backwards).await, "ERR_INVALID_CAMPAIGN_DATES", b);
-        let empty_text = CampaignInput { message2: String::new(), ..campaign_input("Empty", channel.id) };
-        assert_invalid(s.campaigns.create(&env.cx, empty_text).await, REQUIRED, b);
-        let campaign = s.campaigns.create(&env.cx, campaign_input("Ok", channel.id)).await.expect(b);
-        assert_invalid(
-            s.campaigns.update(&env.cx, campaign.id, CampaignInput { delay: 0, ..campaign_input("Ok", channel.id) }).await,
-            "ERR_INVALID_DELAY",
-            b,
-        );
-        assert_eq!(s.campaigns.get(&env.cx, campaign.id).await.expect(b).delay, 20, "{b}");
-        assert_eq!(s.campaigns.list(&env.cx).await.expect(b).len(), 1, "{b}");
-    }
-}
-
-#[test]
-fn page_zero_and_bad_page_sizes_are_refused() {
-    assert_invalid(PageRequest::new(0, 10), "ERR_INVALID_PAGE", "page 0");
-    assert_invalid(PageRequest::new(1, 0), "ERR_INVALID_PAGE_SIZE", "size 0");
-    assert_invalid(PageRequest::new(1, PageRequest::MAX_SIZE + 1), "ERR_INVALID_PAGE_SIZE", "size 1001");
-    let ok = PageRequest::new(3, 20).expect("valid");
-    assert_eq!((ok.page(), ok.size(), ok.offset()), (3, 20, 40));
-}
-
-#[tokio::test]
-async fn a_page_far_past_the_end_is_empty_not_an_error() {
-    for tdb in TestDb::all().await {
-        let env = Env::new(&tdb).await;
-        let b = env.backend;
-        env.contact("Only", "5511987654321").await;
-        let far = PageRequest::new(1_000_000, 1_000).expect("valid");
-        let page = env.stores.contacts.list(&env.cx, None, far).await.expect(b);
-        assert_eq!((page.items.len(), page.count, page.has_more), (0, 1, false), "{b}");
-        let users = env.stores.users.list(&env.cx, None, far).await.expect(b);
-        assert_eq!((users.items.len(), users.count, users.has_more), (0, 1, false), "{b}");
-    }
-}
-
-#[tokio::test]
-async fn ids_that_do_not_exist_are_not_found() {
-    for tdb in TestDb::all().await {
-        let env = Env::new(&tdb).await;
-        let b = env.backend;
-        let s = &env.stores;
-        let cx = &env.cx;
-        assert_not_found(s.users.get(cx, missing_user()).await, "ERR_NO_USER_FOUND", b);
-        assert_not_found(s.users.delete(cx, missing_user()).await, "ERR_NO_USER_FOUND", b);
-        assert_not_found(s.users.queues(cx, missing_user()).await, "ERR_NO_USER_FOUND", b);
-        assert_not_found(s.queues.get(cx, QueueId::new(MISSING)).await, "ERR_QUEUE_NOT_FOUND", b);
-        assert_not_found(s.queues.update(cx, missing_queue(), QueueInput { queue: "q".into(), is_active: true }).await, "ERR_QUEUE_NOT_FOUND", b);
-        assert_not_found(s.contacts.get(cx, missing_contact()).await, "ERR_NO_CONTACT_FOUND", b);
-        assert_not_found(s.contacts.delete(cx, missing_contact()).await, "ERR_NO_CONTACT_FOUND", b);
-        assert_not_found(s.tickets.get(cx, TicketId::new(MISSING)).await, "ERR_NO_TICKET_FOUND", b);
-        assert_not_found(s.messages.get(cx, &MessageId::generate()).await, "ERR_NO_MESSAGE_FOUND", b);
-        assert_not_found(s.messages.delete(cx, &MessageId::generate()).await, "ERR_NO_MESSAGE_FOUND", b);
-        assert_not_found(s.channels.get(cx, missing_channel()).await, "ERR_NO_WAPP_FOUND", b);
-        assert_not_found(s.channels.delete(cx, missing_channel()).await, "ERR_NO_WAPP_FOUND", b);
-        assert_not_found(s.tags.get(cx, TagId::new(MISSING)).await, "ERR_NO_TAG_FOUND", b);
-        assert_not_found(s.tags.delete(cx, TagId::new(MISSING)).await, "ERR_NO_TAG_FOUND", b);
-        assert_not_found(s.fast_replies.get(cx, FastReplyId::new(MISSING)).await, "ERR_NO_FAST_REPLY_FOUND", b);
-        assert_not_found(s.fast_replies.delete(cx, FastReplyId::new(MISSING)).await, "ERR_NO_FAST_REPLY_FOUND", b);
-        assert_not_found(s.campaigns.get(cx, CampaignId::new(MISSING)).await, "ERR_CAMPAIGN_NOT_FOUND", b);
-        assert_not_found(s.campaigns.delete(cx, CampaignId::new(MISSING)).await, "ERR_CAMPAIGN_NOT_FOUND", b);
-        assert_not_found(s.protocols.list_for_ticket(cx, TicketId::new(MISSING)).await, "ERR_NO_TICKET_FOUND", b);
-        assert_not_found(s.ticket_logs.list_for_ticket(cx, TicketId::new(MISSING)).await, "ERR_NO_TICKET_FOUND", b);
-        assert_eq!(s.settings.get(cx, "noSuchKey").await.expect(b), None, "{b}");
-        // A context whose tenant does not exist sees nothing and can read no "current" tenant.
-        let ghost = TenantCtx::system(tiktickets_domain::ids::TenantId::from_verified(MISSING));
-        assert_not_found(s.tenants.current(&ghost).await, "ERR_NO_TENANT_FOUND", b);
-        assert!(s.queues.list(&ghost).await.expect(b).is_empty(), "{b}");
     }
 }
 
@@ -406,28 +456,80 @@ async fn message_body_over_64k_characters_is_refused() {
         let s = &env.stores;
         let cx = &env.cx;
         let over = "ç".repeat(TEXT_MAX + 1);
-        assert_invalid(s.messages.insert(cx, new_message(&ticket, &over)).await, TOO_LONG, b);
-        assert_invalid(s.tickets.record_message(cx, ticket.id, &over, 1, false).await, TOO_LONG, b);
         assert_invalid(
-            s.tickets.update(cx, ticket.id, TicketPatch { last_message: Some(over.clone()), ..TicketPatch::default() }).await,
+            s.messages.insert(cx, new_message(&ticket, &over)).await,
             TOO_LONG,
             b,
         );
-        let provider = NewMessage { message_id: Some("W".repeat(256)), ..new_message(&ticket, "ok") };
+        assert_invalid(
+            s.tickets
+                .record_message(cx, ticket.id, &over, 1, false)
+                .await,
+            TOO_LONG,
+            b,
+        );
+        assert_invalid(
+            s.tickets
+                .update(
+                    cx,
+                    ticket.id,
+                    TicketPatch {
+                        last_message: Some(over.clone()),
+                        ..TicketPatch::default()
+                    },
+                )
+                .await,
+            TOO_LONG,
+            b,
+        );
+        let provider = NewMessage {
+            message_id: Some("W".repeat(256)),
+            ..new_message(&ticket, "ok")
+        };
         assert_invalid(s.messages.insert(cx, provider).await, TOO_LONG, b);
-        assert_eq!(s.messages.list_for_ticket(cx, ticket.id, PageRequest::first(10)).await.expect(b).count, 0, "{b}");
+        assert_eq!(
+            s.messages
+                .list_for_ticket(cx, ticket.id, PageRequest::first(10))
+                .await
+                .expect(b)
+                .count,
+            0,
+            "{b}"
+        );
 
         let max = "ç".repeat(TEXT_MAX);
-        let stored = s.messages.insert(cx, new_message(&ticket, &max)).await.expect(b).message;
+        let stored = s
+            .messages
+            .insert(cx, new_message(&ticket, &max))
+            .await
+            .expect(b)
+            .message;
         let read = s.messages.get(cx, &stored.id).await.expect(b);
-        assert_eq!(read.body.chars().count(), TEXT_MAX, "{b}: exactly 65 536 characters fit");
+        assert_eq!(
+            read.body.chars().count(),
+            TEXT_MAX,
+            "{b}: exactly 65 536 characters fit"
+        );
         assert_eq!(read.body, max, "{b}");
         assert_invalid(
-            s.messages.update(cx, &stored.id, MessagePatch { edited: Some(over.clone()), ..MessagePatch::default() }).await,
+            s.messages
+                .update(
+                    cx,
+                    &stored.id,
+                    MessagePatch {
+                        edited: Some(over.clone()),
+                        ..MessagePatch::default()
+                    },
+                )
+                .await,
             TOO_LONG,
             b,
         );
-        assert_eq!(s.messages.get(cx, &stored.id).await.expect(b).edited, None, "{b}");
+        assert_eq!(
+            s.messages.get(cx, &stored.id).await.expect(b).edited,
+            None,
+            "{b}"
+        );
     }
 }
 
@@ -439,18 +541,44 @@ async fn other_oversized_inputs_are_refused() {
         let (_, _, ticket) = env.contact_channel_ticket().await;
         let s = &env.stores;
         let cx = &env.cx;
-        let medias = Some((0..21).map(|i| format!("https://files.example/{i}.png")).collect());
+        let medias = Some(
+            (0..21)
+                .map(|i| format!("https://files.example/{i}.png"))
+                .collect(),
+        );
         assert_invalid(
-            s.fast_replies.create(cx, FastReplyInput { key: "k".into(), message: "m".into(), medias }).await,
+            s.fast_replies
+                .create(
+                    cx,
+                    FastReplyInput {
+                        key: "k".into(),
+                        message: "m".into(),
+                        medias,
+                    },
+                )
+                .await,
             "ERR_TOO_MANY_MEDIAS",
             b,
         );
         assert_invalid(
-            s.fast_replies.create(cx, FastReplyInput { key: "k".into(), message: "m".into(), medias: Some(vec![String::new()]) }).await,
+            s.fast_replies
+                .create(
+                    cx,
+                    FastReplyInput {
+                        key: "k".into(),
+                        message: "m".into(),
+                        medias: Some(vec![String::new()]),
+                    },
+                )
+                .await,
             REQUIRED,
             b,
         );
-        assert_invalid(s.settings.upsert(cx, "k", &"v".repeat(TEXT_MAX + 1)).await, TOO_LONG, b);
+        assert_invalid(
+            s.settings.upsert(cx, "k", &"v".repeat(TEXT_MAX + 1)).await,
+            TOO_LONG,
+            b,
+        );
         let protocol = NewProtocol {
             protocol_number: String::new(),
             status: ProtocolStatus::Aber,
@@ -461,15 +589,31 @@ async fn other_oversized_inputs_are_refused() {
         assert_invalid(s.protocols.append(cx, protocol).await, REQUIRED, b);
         assert_invalid(
             s.tenants
-                .create(&PlatformCtx::system(), NewTenant { message_business_hours: Some("m".repeat(TEXT_MAX + 1)), ..new_tenant("Wordy") })
+                .create(
+                    &PlatformCtx::system(),
+                    NewTenant {
+                        message_business_hours: Some("m".repeat(TEXT_MAX + 1)),
+                        ..new_tenant("Wordy")
+                    },
+                )
                 .await,
             TOO_LONG,
             b,
         );
-        let user = NewUser { email: format!("{}@a.example", "u".repeat(250)), ..new_user("Long Mail", "x@a.example", UserProfile::User) };
+        let user = NewUser {
+            email: format!("{}@a.example", "u".repeat(250)),
+            ..new_user("Long Mail", "x@a.example", UserProfile::User)
+        };
         assert_invalid(s.users.create(cx, user).await, TOO_LONG, b);
         assert!(s.fast_replies.list(cx).await.expect(b).is_empty(), "{b}");
         assert!(s.settings.list(cx).await.expect(b).is_empty(), "{b}");
-        assert!(s.protocols.list_for_ticket(cx, ticket.id).await.expect(b).is_empty(), "{b}");
+        assert!(
+            s.protocols
+                .list_for_ticket(cx, ticket.id)
+                .await
+                .expect(b)
+                .is_empty(),
+            "{b}"
+        );
     }
 }

@@ -1,23 +1,19 @@
-//! CRUD and rules of the contact and tag stores, on SQLite and (when configured) PostgreSQL.
+//! CRUD and rules of the contact store (numbers, inbound upsert, tags, wallets, custom fields),
+//! on SQLite and (when configured) PostgreSQL.
+
+#![allow(
+    clippy::expect_used,
+    reason = "test helpers outside #[test] functions stop the test on a broken fixture"
+)]
 
 mod support_crud;
 
 use support_crud::*;
 use tiktickets_domain::enums::{TicketStatus, UserProfile};
 use tiktickets_domain::ids::{ContactId, CustomFieldId, TagId};
-use tiktickets_domain::phone::{self, ContactNumber};
-use tiktickets_domain::store::PageRequest;
 use tiktickets_domain::store::contacts::{ContactInput, CustomFieldInput, InboundContact};
 use tiktickets_domain::store::tags::Tag;
 use tiktickets_test_support::TestDb;
-
-fn page(n: u64, size: u64) -> PageRequest {
-    PageRequest::new(n, size).expect("valid page")
-}
-
-fn number(raw: &str) -> ContactNumber {
-    phone::normalize(raw).expect("valid number")
-}
 
 fn inbound(raw: &str, name: Option<&str>, pushname: Option<&str>) -> InboundContact {
     InboundContact {
@@ -49,12 +45,24 @@ async fn contact_create_get_update_delete_round_trip() {
         };
         let created = env.stores.contacts.create(&env.cx, input).await.expect(b);
         assert_eq!(created.name, "Ana Lima", "{b}: trimmed");
-        assert_eq!(created.number.as_deref(), Some("5511999998888"), "{b}: digits only");
+        assert_eq!(
+            created.number.as_deref(),
+            Some("5511999998888"),
+            "{b}: digits only"
+        );
         assert_eq!(created.email.as_deref(), Some("ana@example.com"), "{b}");
-        assert_eq!(created.profile_pic_url.as_deref(), Some("https://pics.example/ana.jpg"), "{b}");
+        assert_eq!(
+            created.profile_pic_url.as_deref(),
+            Some("https://pics.example/ana.jpg"),
+            "{b}"
+        );
         assert!(!created.is_group, "{b}");
         assert_eq!(created.tenant_id, env.tenant, "{b}");
-        assert_eq!(env.stores.contacts.get(&env.cx, created.id).await.expect(b), created, "{b}");
+        assert_eq!(
+            env.stores.contacts.get(&env.cx, created.id).await.expect(b),
+            created,
+            "{b}"
+        );
 
         let update = ContactInput {
             name: "Ana Lima Souza".into(),
@@ -62,23 +70,55 @@ async fn contact_create_get_update_delete_round_trip() {
             email: Some(String::new()),
             profile_pic_url: None,
         };
-        let updated = env.stores.contacts.update(&env.cx, created.id, update).await.expect(b);
+        let updated = env
+            .stores
+            .contacts
+            .update(&env.cx, created.id, update)
+            .await
+            .expect(b);
         let read = env.stores.contacts.get(&env.cx, created.id).await.expect(b);
         assert_eq!(read, updated, "{b}");
         assert_eq!(read.name, "Ana Lima Souza", "{b}");
         assert_eq!(read.number.as_deref(), Some("5511977776666"), "{b}");
         assert_eq!(read.email, None, "{b}: an empty e-mail clears it");
-        assert_eq!(read.profile_pic_url.as_deref(), Some("https://pics.example/ana.jpg"), "{b}: kept when not given");
+        assert_eq!(
+            read.profile_pic_url.as_deref(),
+            Some("https://pics.example/ana.jpg"),
+            "{b}: kept when not given"
+        );
 
-        env.stores.contacts.delete(&env.cx, created.id).await.expect(b);
-        assert_not_found(env.stores.contacts.get(&env.cx, created.id).await, "ERR_NO_CONTACT_FOUND", b);
-        assert_not_found(env.stores.contacts.delete(&env.cx, created.id).await, "ERR_NO_CONTACT_FOUND", b);
+        env.stores
+            .contacts
+            .delete(&env.cx, created.id)
+            .await
+            .expect(b);
         assert_not_found(
-            env.stores.contacts.update(&env.cx, created.id, contact_input("X", None)).await,
+            env.stores.contacts.get(&env.cx, created.id).await,
             "ERR_NO_CONTACT_FOUND",
             b,
         );
-        assert_eq!(env.stores.contacts.find_by_number(&env.cx, &number("5511977776666")).await.expect(b), None, "{b}");
+        assert_not_found(
+            env.stores.contacts.delete(&env.cx, created.id).await,
+            "ERR_NO_CONTACT_FOUND",
+            b,
+        );
+        assert_not_found(
+            env.stores
+                .contacts
+                .update(&env.cx, created.id, contact_input("X", None))
+                .await,
+            "ERR_NO_CONTACT_FOUND",
+            b,
+        );
+        assert_eq!(
+            env.stores
+                .contacts
+                .find_by_number(&env.cx, &number("5511977776666"))
+                .await
+                .expect(b),
+            None,
+            "{b}"
+        );
     }
 }
 
@@ -89,9 +129,36 @@ async fn group_numbers_create_group_contacts() {
         let b = env.backend;
         let group = env.contact("Family", "120363012345678901@g.us").await;
         assert!(group.is_group, "{b}");
-        assert_eq!(group.number.as_deref(), Some("120363012345678901@g.us"), "{b}");
-        let no_number = env.stores.contacts.create(&env.cx, contact_input("Telegram Only", None)).await.expect(b);
+        assert_eq!(
+            group.number.as_deref(),
+            Some("120363012345678901@g.us"),
+            "{b}"
+        );
+        let no_number = env
+            .stores
+            .contacts
+            .create(&env.cx, contact_input("Telegram Only", None))
+            .await
+            .expect(b);
         assert_eq!((no_number.number, no_number.is_group), (None, false), "{b}");
+        // Contacts without a number (Instagram, Telegram) may repeat.
+        let another = env
+            .stores
+            .contacts
+            .create(&env.cx, contact_input("Instagram Only", None))
+            .await
+            .expect(b);
+        assert_ne!(another.id, no_number.id, "{b}");
+        assert_eq!(
+            env.stores
+                .contacts
+                .list(&env.cx, None, page(1, 10))
+                .await
+                .expect(b)
+                .count,
+            3,
+            "{b}"
+        );
     }
 }
 
@@ -100,23 +167,81 @@ async fn contact_list_searches_and_pages() {
     for tdb in TestDb::all().await {
         let env = Env::new(&tdb).await;
         let b = env.backend;
-        for (name, n) in [("Daniel", "5521944445555"), ("Bruno", "5521911112222"), ("Carla", "5521977778888"), ("Ana", "5521966667777")] {
+        for (name, n) in [
+            ("Daniel", "5521944445555"),
+            ("Bruno", "5521911112222"),
+            ("Carla", "5521977778888"),
+            ("Ana", "5521966667777"),
+        ] {
             env.contact(name, n).await;
         }
-        let p1 = env.stores.contacts.list(&env.cx, None, page(1, 3)).await.expect(b);
-        assert_eq!(p1.items.iter().map(|c| c.name.as_str()).collect::<Vec<_>>(), ["Ana", "Bruno", "Carla"], "{b}: by name");
+        let p1 = env
+            .stores
+            .contacts
+            .list(&env.cx, None, page(1, 3))
+            .await
+            .expect(b);
+        assert_eq!(
+            p1.items.iter().map(|c| c.name.as_str()).collect::<Vec<_>>(),
+            ["Ana", "Bruno", "Carla"],
+            "{b}: by name"
+        );
         assert_eq!((p1.count, p1.has_more), (4, true), "{b}");
-        let p2 = env.stores.contacts.list(&env.cx, None, page(2, 3)).await.expect(b);
-        assert_eq!(p2.items.iter().map(|c| c.name.as_str()).collect::<Vec<_>>(), ["Daniel"], "{b}");
+        let p2 = env
+            .stores
+            .contacts
+            .list(&env.cx, None, page(2, 3))
+            .await
+            .expect(b);
+        assert_eq!(
+            p2.items.iter().map(|c| c.name.as_str()).collect::<Vec<_>>(),
+            ["Daniel"],
+            "{b}"
+        );
         assert_eq!((p2.count, p2.has_more), (4, false), "{b}");
 
-        let by_name = env.stores.contacts.list(&env.cx, Some("BRU"), page(1, 10)).await.expect(b);
-        assert_eq!(by_name.items.iter().map(|c| c.name.as_str()).collect::<Vec<_>>(), ["Bruno"], "{b}");
+        let by_name = env
+            .stores
+            .contacts
+            .list(&env.cx, Some("BRU"), page(1, 10))
+            .await
+            .expect(b);
+        assert_eq!(
+            by_name
+                .items
+                .iter()
+                .map(|c| c.name.as_str())
+                .collect::<Vec<_>>(),
+            ["Bruno"],
+            "{b}"
+        );
         assert_eq!((by_name.count, by_name.has_more), (1, false), "{b}");
-        let by_number = env.stores.contacts.list(&env.cx, Some("77778"), page(1, 10)).await.expect(b);
-        assert_eq!(by_number.items.iter().map(|c| c.name.as_str()).collect::<Vec<_>>(), ["Carla"], "{b}");
-        let none = env.stores.contacts.list(&env.cx, Some("zzz"), page(1, 10)).await.expect(b);
-        assert_eq!((none.items.len(), none.count, none.has_more), (0, 0, false), "{b}");
+        let by_number = env
+            .stores
+            .contacts
+            .list(&env.cx, Some("77778"), page(1, 10))
+            .await
+            .expect(b);
+        assert_eq!(
+            by_number
+                .items
+                .iter()
+                .map(|c| c.name.as_str())
+                .collect::<Vec<_>>(),
+            ["Carla"],
+            "{b}"
+        );
+        let none = env
+            .stores
+            .contacts
+            .list(&env.cx, Some("zzz"), page(1, 10))
+            .await
+            .expect(b);
+        assert_eq!(
+            (none.items.len(), none.count, none.has_more),
+            (0, 0, false),
+            "{b}"
+        );
     }
 }
 
@@ -127,29 +252,69 @@ async fn duplicate_contact_number_is_a_conflict() {
         let b = env.backend;
         let first = env.contact("First", "5511999998888").await;
         assert_conflict(
-            env.stores.contacts.create(&env.cx, contact_input("Same", Some("5511999998888"))).await,
+            env.stores
+                .contacts
+                .create(&env.cx, contact_input("Same", Some("5511999998888")))
+                .await,
             "ERR_DUPLICATED_CONTACT",
             &format!("{b}: same form"),
         );
         assert_conflict(
-            env.stores.contacts.create(&env.cx, contact_input("Other form", Some("551199998888"))).await,
+            env.stores
+                .contacts
+                .create(&env.cx, contact_input("Other form", Some("551199998888")))
+                .await,
             "ERR_DUPLICATED_CONTACT",
             &format!("{b}: without the ninth digit"),
         );
         let second = env.contact("Second", "5511911110000").await;
         assert_conflict(
-            env.stores.contacts.update(&env.cx, second.id, contact_input("Second", Some("5511999998888"))).await,
+            env.stores
+                .contacts
+                .update(
+                    &env.cx,
+                    second.id,
+                    contact_input("Second", Some("5511999998888")),
+                )
+                .await,
             "ERR_DUPLICATED_CONTACT",
             &format!("{b}: update to a used number"),
         );
-        assert_eq!(env.stores.contacts.get(&env.cx, second.id).await.expect(b).number.as_deref(), Some("5511911110000"), "{b}");
-        let all = env.stores.contacts.list(&env.cx, None, page(1, 10)).await.expect(b);
+        assert_eq!(
+            env.stores
+                .contacts
+                .get(&env.cx, second.id)
+                .await
+                .expect(b)
+                .number
+                .as_deref(),
+            Some("5511911110000"),
+            "{b}"
+        );
+        let all = env
+            .stores
+            .contacts
+            .list(&env.cx, None, page(1, 10))
+            .await
+            .expect(b);
         assert_eq!(all.count, 2, "{b}");
         // Keeping its own number is not a conflict.
-        env.stores.contacts.update(&env.cx, first.id, contact_input("First Renamed", Some("5511999998888"))).await.expect(b);
+        env.stores
+            .contacts
+            .update(
+                &env.cx,
+                first.id,
+                contact_input("First Renamed", Some("5511999998888")),
+            )
+            .await
+            .expect(b);
         // The same number in another tenant is a different contact.
         let (_, other_cx) = env.other_tenant("Tenant B", "admin@b.example").await;
-        env.stores.contacts.create(&other_cx, contact_input("B's", Some("5511999998888"))).await.expect(b);
+        env.stores
+            .contacts
+            .create(&other_cx, contact_input("B's", Some("5511999998888")))
+            .await
+            .expect(b);
     }
 }
 
@@ -159,22 +324,84 @@ async fn brazilian_ninth_digit_forms_resolve_to_one_contact() {
         let env = Env::new(&tdb).await;
         let b = env.backend;
         let stored = env.contact("Old Form", "551199998888").await;
-        let found = env.stores.contacts.find_by_number(&env.cx, &number("5511999998888")).await.expect(b).expect(b);
-        assert_eq!(found.id, stored.id, "{b}: the 13-digit form finds the 12-digit row");
-        let found = env.stores.contacts.find_by_number(&env.cx, &number("551199998888@c.us")).await.expect(b).expect(b);
+        let found = env
+            .stores
+            .contacts
+            .find_by_number(&env.cx, &number("5511999998888"))
+            .await
+            .expect(b)
+            .expect(b);
+        assert_eq!(
+            found.id, stored.id,
+            "{b}: the 13-digit form finds the 12-digit row"
+        );
+        let found = env
+            .stores
+            .contacts
+            .find_by_number(&env.cx, &number("551199998888@c.us"))
+            .await
+            .expect(b)
+            .expect(b);
         assert_eq!(found.id, stored.id, "{b}: the WhatsApp id finds it");
 
-        let upserted = env.stores.contacts.upsert_inbound(&env.cx, inbound("5511999998888@c.us", Some("New"), None)).await.expect(b);
-        assert_eq!(upserted.id, stored.id, "{b}: inbound with the ninth digit reuses the contact");
-        assert_eq!(upserted.number.as_deref(), Some("551199998888"), "{b}: stored form kept");
-        assert_eq!(env.stores.contacts.list(&env.cx, None, page(1, 10)).await.expect(b).count, 1, "{b}");
+        let upserted = env
+            .stores
+            .contacts
+            .upsert_inbound(&env.cx, inbound("5511999998888@c.us", Some("New"), None))
+            .await
+            .expect(b);
+        assert_eq!(
+            upserted.id, stored.id,
+            "{b}: inbound with the ninth digit reuses the contact"
+        );
+        assert_eq!(
+            upserted.number, stored.number,
+            "{b}: the stored number is not rewritten by inbound traffic"
+        );
+        assert_eq!(
+            env.stores
+                .contacts
+                .list(&env.cx, None, page(1, 10))
+                .await
+                .expect(b)
+                .count,
+            1,
+            "{b}"
+        );
 
         // And the other way round.
-        let new_form = env.stores.contacts.upsert_inbound(&env.cx, inbound("5521988887777", None, Some("P"))).await.expect(b);
-        let old_form = env.stores.contacts.upsert_inbound(&env.cx, inbound("552188887777", None, Some("P"))).await.expect(b);
+        let new_form = env
+            .stores
+            .contacts
+            .upsert_inbound(&env.cx, inbound("5521988887777", None, Some("P")))
+            .await
+            .expect(b);
+        let old_form = env
+            .stores
+            .contacts
+            .upsert_inbound(&env.cx, inbound("552188887777", None, Some("P")))
+            .await
+            .expect(b);
         assert_eq!(old_form.id, new_form.id, "{b}");
-        assert_eq!(env.stores.contacts.list(&env.cx, None, page(1, 10)).await.expect(b).count, 2, "{b}");
-        assert_eq!(env.stores.contacts.find_by_number(&env.cx, &number("5531988887777")).await.expect(b), None, "{b}");
+        assert_eq!(
+            env.stores
+                .contacts
+                .list(&env.cx, None, page(1, 10))
+                .await
+                .expect(b)
+                .count,
+            2,
+            "{b}"
+        );
+        assert_eq!(
+            env.stores
+                .contacts
+                .find_by_number(&env.cx, &number("5531988887777"))
+                .await
+                .expect(b),
+            None,
+            "{b}"
+        );
     }
 }
 
@@ -185,24 +412,55 @@ async fn upsert_inbound_never_overwrites_the_name_but_refreshes_pushname() {
         let b = env.backend;
         let mut first = inbound("5511944443333", Some("WhatsApp Name"), Some("Push 1"));
         first.is_user = Some(true);
-        let created = env.stores.contacts.upsert_inbound(&env.cx, first).await.expect(b);
+        let created = env
+            .stores
+            .contacts
+            .upsert_inbound(&env.cx, first)
+            .await
+            .expect(b);
         assert_eq!(created.name, "WhatsApp Name", "{b}");
         assert_eq!(created.pushname.as_deref(), Some("Push 1"), "{b}");
         assert_eq!(created.is_user, Some(true), "{b}");
 
         let mut second = inbound("5511944443333", Some("Another Name"), Some("Push 2"));
         second.profile_pic_url = Some("https://pics.example/new.jpg".into());
-        env.stores.contacts.upsert_inbound(&env.cx, second).await.expect(b);
+        env.stores
+            .contacts
+            .upsert_inbound(&env.cx, second)
+            .await
+            .expect(b);
         let read = env.stores.contacts.get(&env.cx, created.id).await.expect(b);
         assert_eq!(read.name, "WhatsApp Name", "{b}: name never overwritten");
-        assert_eq!(read.pushname.as_deref(), Some("Push 2"), "{b}: pushname refreshed");
-        assert_eq!(read.profile_pic_url.as_deref(), Some("https://pics.example/new.jpg"), "{b}");
+        assert_eq!(
+            read.pushname.as_deref(),
+            Some("Push 2"),
+            "{b}: pushname refreshed"
+        );
+        assert_eq!(
+            read.profile_pic_url.as_deref(),
+            Some("https://pics.example/new.jpg"),
+            "{b}"
+        );
         assert_eq!(read.is_user, Some(true), "{b}: not given, kept");
 
         let manual = env.contact("Typed By Agent", "5511922221111").await;
-        let after = env.stores.contacts.upsert_inbound(&env.cx, inbound("5511922221111", Some("WA"), Some("PN"))).await.expect(b);
+        let after = env
+            .stores
+            .contacts
+            .upsert_inbound(&env.cx, inbound("5511922221111", Some("WA"), Some("PN")))
+            .await
+            .expect(b);
         assert_eq!(after.id, manual.id, "{b}");
-        assert_eq!(env.stores.contacts.get(&env.cx, manual.id).await.expect(b).name, "Typed By Agent", "{b}");
+        assert_eq!(
+            env.stores
+                .contacts
+                .get(&env.cx, manual.id)
+                .await
+                .expect(b)
+                .name,
+            "Typed By Agent",
+            "{b}"
+        );
     }
 }
 
@@ -211,11 +469,26 @@ async fn upsert_inbound_names_a_new_contact_by_pushname_then_number() {
     for tdb in TestDb::all().await {
         let env = Env::new(&tdb).await;
         let b = env.backend;
-        let by_push = env.stores.contacts.upsert_inbound(&env.cx, inbound("5511900001111", None, Some("Pushy"))).await.expect(b);
+        let by_push = env
+            .stores
+            .contacts
+            .upsert_inbound(&env.cx, inbound("5511900001111", None, Some("Pushy")))
+            .await
+            .expect(b);
         assert_eq!(by_push.name, "Pushy", "{b}");
-        let by_number = env.stores.contacts.upsert_inbound(&env.cx, inbound("5511900002222", None, None)).await.expect(b);
+        let by_number = env
+            .stores
+            .contacts
+            .upsert_inbound(&env.cx, inbound("5511900002222", None, None))
+            .await
+            .expect(b);
         assert_eq!(by_number.name, "5511900002222", "{b}");
-        let group = env.stores.contacts.upsert_inbound(&env.cx, inbound("120363999@g.us", Some("Group"), None)).await.expect(b);
+        let group = env
+            .stores
+            .contacts
+            .upsert_inbound(&env.cx, inbound("120363999@g.us", Some("Group"), None))
+            .await
+            .expect(b);
         assert!(group.is_group, "{b}");
     }
 }
@@ -226,24 +499,93 @@ async fn contact_tags_are_set_and_replaced() {
         let env = Env::new(&tdb).await;
         let b = env.backend;
         let contact = env.contact("Tagged", "5511987654321").await;
-        let (vip, late, new) = (env.tag("vip", true).await, env.tag("late", true).await, env.tag("new", true).await);
+        let (vip, late, new) = (
+            env.tag("vip", true).await,
+            env.tag("late", true).await,
+            env.tag("new", true).await,
+        );
 
-        let set = env.stores.contacts.set_tags(&env.cx, contact.id, &[vip.id, late.id, vip.id]).await.expect(b);
-        assert_eq!(tag_ids(&set), vec![late.id, vip.id], "{b}: deduplicated, by label");
-        assert_eq!(tag_ids(&env.stores.contacts.tags(&env.cx, contact.id).await.expect(b)), vec![late.id, vip.id], "{b}");
+        let set = env
+            .stores
+            .contacts
+            .set_tags(&env.cx, contact.id, &[vip.id, late.id, vip.id])
+            .await
+            .expect(b);
+        assert_eq!(
+            tag_ids(&set),
+            vec![late.id, vip.id],
+            "{b}: deduplicated, by label"
+        );
+        assert_eq!(
+            tag_ids(
+                &env.stores
+                    .contacts
+                    .tags(&env.cx, contact.id)
+                    .await
+                    .expect(b)
+            ),
+            vec![late.id, vip.id],
+            "{b}"
+        );
 
-        env.stores.contacts.set_tags(&env.cx, contact.id, &[new.id]).await.expect(b);
-        assert_eq!(tag_ids(&env.stores.contacts.tags(&env.cx, contact.id).await.expect(b)), vec![new.id], "{b}: replaced");
+        env.stores
+            .contacts
+            .set_tags(&env.cx, contact.id, &[new.id])
+            .await
+            .expect(b);
+        assert_eq!(
+            tag_ids(
+                &env.stores
+                    .contacts
+                    .tags(&env.cx, contact.id)
+                    .await
+                    .expect(b)
+            ),
+            vec![new.id],
+            "{b}: replaced"
+        );
 
         assert_not_found(
-            env.stores.contacts.set_tags(&env.cx, contact.id, &[vip.id, TagId::new(MISSING)]).await,
+            env.stores
+                .contacts
+                .set_tags(&env.cx, contact.id, &[vip.id, TagId::new(MISSING)])
+                .await,
             "ERR_NO_TAG_FOUND",
             b,
         );
-        assert_eq!(tag_ids(&env.stores.contacts.tags(&env.cx, contact.id).await.expect(b)), vec![new.id], "{b}: unchanged");
-        env.stores.contacts.set_tags(&env.cx, contact.id, &[]).await.expect(b);
-        assert!(env.stores.contacts.tags(&env.cx, contact.id).await.expect(b).is_empty(), "{b}: cleared");
-        assert_not_found(env.stores.contacts.set_tags(&env.cx, missing_contact(), &[vip.id]).await, "ERR_NO_CONTACT_FOUND", b);
+        assert_eq!(
+            tag_ids(
+                &env.stores
+                    .contacts
+                    .tags(&env.cx, contact.id)
+                    .await
+                    .expect(b)
+            ),
+            vec![new.id],
+            "{b}: unchanged"
+        );
+        env.stores
+            .contacts
+            .set_tags(&env.cx, contact.id, &[])
+            .await
+            .expect(b);
+        assert!(
+            env.stores
+                .contacts
+                .tags(&env.cx, contact.id)
+                .await
+                .expect(b)
+                .is_empty(),
+            "{b}: cleared"
+        );
+        assert_not_found(
+            env.stores
+                .contacts
+                .set_tags(&env.cx, missing_contact(), &[vip.id])
+                .await,
+            "ERR_NO_CONTACT_FOUND",
+            b,
+        );
     }
 }
 
@@ -253,22 +595,54 @@ async fn contact_wallets_are_set_and_replaced() {
         let env = Env::new(&tdb).await;
         let b = env.backend;
         let contact = env.contact("Owned", "5511987654321").await;
-        let u1 = env.user("Owner One", "one@a.example", UserProfile::User).await;
-        let u2 = env.user("Owner Two", "two@a.example", UserProfile::User).await;
+        let u1 = env
+            .user("Owner One", "one@a.example", UserProfile::User)
+            .await;
+        let u2 = env
+            .user("Owner Two", "two@a.example", UserProfile::User)
+            .await;
 
-        let set = env.stores.contacts.set_wallets(&env.cx, contact.id, &[u2.id, u1.id, u2.id]).await.expect(b);
+        let set = env
+            .stores
+            .contacts
+            .set_wallets(&env.cx, contact.id, &[u2.id, u1.id, u2.id])
+            .await
+            .expect(b);
         let mut sorted = set.clone();
         sorted.sort();
         assert_eq!(sorted, vec![u1.id, u2.id], "{b}: both owners, once each");
         assert_eq!(set.len(), 2, "{b}");
-        env.stores.contacts.set_wallets(&env.cx, contact.id, &[u2.id]).await.expect(b);
-        assert_eq!(env.stores.contacts.wallets(&env.cx, contact.id).await.expect(b), vec![u2.id], "{b}: replaced");
+        env.stores
+            .contacts
+            .set_wallets(&env.cx, contact.id, &[u2.id])
+            .await
+            .expect(b);
+        assert_eq!(
+            env.stores
+                .contacts
+                .wallets(&env.cx, contact.id)
+                .await
+                .expect(b),
+            vec![u2.id],
+            "{b}: replaced"
+        );
         assert_not_found(
-            env.stores.contacts.set_wallets(&env.cx, contact.id, &[missing_user()]).await,
+            env.stores
+                .contacts
+                .set_wallets(&env.cx, contact.id, &[missing_user()])
+                .await,
             "ERR_NO_USER_FOUND",
             b,
         );
-        assert_eq!(env.stores.contacts.wallets(&env.cx, contact.id).await.expect(b), vec![u2.id], "{b}: unchanged");
+        assert_eq!(
+            env.stores
+                .contacts
+                .wallets(&env.cx, contact.id)
+                .await
+                .expect(b),
+            vec![u2.id],
+            "{b}: unchanged"
+        );
     }
 }
 
@@ -286,34 +660,91 @@ async fn contact_custom_fields_are_set_and_replaced() {
         let first = env
             .stores
             .contacts
-            .set_custom_fields(&env.cx, contact.id, vec![field(None, "cpf", "123"), field(None, "city", "Recife")])
+            .set_custom_fields(
+                &env.cx,
+                contact.id,
+                vec![field(None, "cpf", "123"), field(None, "city", "Recife")],
+            )
             .await
             .expect(b);
         let pairs = |fs: &[tiktickets_domain::store::contacts::CustomField]| {
-            fs.iter().map(|f| (f.name.clone(), f.value.clone())).collect::<Vec<_>>()
+            fs.iter()
+                .map(|f| (f.name.clone(), f.value.clone()))
+                .collect::<Vec<_>>()
         };
-        assert_eq!(pairs(&first), [("cpf".to_owned(), "123".to_owned()), ("city".to_owned(), "Recife".to_owned())], "{b}");
+        assert_eq!(
+            pairs(&first),
+            [
+                ("cpf".to_owned(), "123".to_owned()),
+                ("city".to_owned(), "Recife".to_owned())
+            ],
+            "{b}"
+        );
         assert!(first.iter().all(|f| f.contact_id == contact.id), "{b}");
         let cpf = first[0].id;
 
         let second = env
             .stores
             .contacts
-            .set_custom_fields(&env.cx, contact.id, vec![field(Some(cpf), "cpf", "456"), field(None, "plan", "gold")])
+            .set_custom_fields(
+                &env.cx,
+                contact.id,
+                vec![field(Some(cpf), "cpf", "456"), field(None, "plan", "gold")],
+            )
             .await
             .expect(b);
-        assert_eq!(pairs(&second), [("cpf".to_owned(), "456".to_owned()), ("plan".to_owned(), "gold".to_owned())], "{b}");
-        assert_eq!(second[0].id, cpf, "{b}: the field with an id is updated in place");
-        assert_eq!(pairs(&env.stores.contacts.custom_fields(&env.cx, contact.id).await.expect(b)), pairs(&second), "{b}");
+        assert_eq!(
+            pairs(&second),
+            [
+                ("cpf".to_owned(), "456".to_owned()),
+                ("plan".to_owned(), "gold".to_owned())
+            ],
+            "{b}"
+        );
+        assert_eq!(
+            second[0].id, cpf,
+            "{b}: the field with an id is updated in place"
+        );
+        assert_eq!(
+            pairs(
+                &env.stores
+                    .contacts
+                    .custom_fields(&env.cx, contact.id)
+                    .await
+                    .expect(b)
+            ),
+            pairs(&second),
+            "{b}"
+        );
 
         let other = env.contact("Other", "5511900009999").await;
         assert_not_found(
-            env.stores.contacts.set_custom_fields(&env.cx, other.id, vec![field(Some(cpf), "cpf", "stolen")]).await,
+            env.stores
+                .contacts
+                .set_custom_fields(&env.cx, other.id, vec![field(Some(cpf), "cpf", "stolen")])
+                .await,
             "ERR_NO_CUSTOM_FIELD_FOUND",
             &format!("{b}: another contact's field id"),
         );
-        assert_eq!(env.stores.contacts.custom_fields(&env.cx, contact.id).await.expect(b)[0].value, "456", "{b}");
-        assert!(env.stores.contacts.custom_fields(&env.cx, other.id).await.expect(b).is_empty(), "{b}");
+        assert_eq!(
+            env.stores
+                .contacts
+                .custom_fields(&env.cx, contact.id)
+                .await
+                .expect(b)[0]
+                .value,
+            "456",
+            "{b}"
+        );
+        assert!(
+            env.stores
+                .contacts
+                .custom_fields(&env.cx, other.id)
+                .await
+                .expect(b)
+                .is_empty(),
+            "{b}"
+        );
     }
 }
 
@@ -324,9 +755,23 @@ async fn contact_with_a_ticket_cannot_be_deleted() {
         let b = env.backend;
         let contact = env.contact("Has Ticket", "5511987654321").await;
         let channel = env.channel("Main").await;
-        env.ticket(contact.id, channel.id, TicketStatus::Closed).await;
-        assert_conflict(env.stores.contacts.delete(&env.cx, contact.id).await, "ERR_CONTACT_TICKETS_REGISTERED", b);
-        assert_eq!(env.stores.contacts.get(&env.cx, contact.id).await.expect(b).name, "Has Ticket", "{b}: still there");
+        env.ticket(contact.id, channel.id, TicketStatus::Closed)
+            .await;
+        assert_conflict(
+            env.stores.contacts.delete(&env.cx, contact.id).await,
+            "ERR_CONTACT_TICKETS_REGISTERED",
+            b,
+        );
+        assert_eq!(
+            env.stores
+                .contacts
+                .get(&env.cx, contact.id)
+                .await
+                .expect(b)
+                .name,
+            "Has Ticket",
+            "{b}: still there"
+        );
     }
 }
 
@@ -337,100 +782,36 @@ async fn deleting_a_contact_removes_its_tags_and_fields() {
         let b = env.backend;
         let contact = env.contact("Gone", "5511987654321").await;
         let vip = env.tag("vip", true).await;
-        env.stores.contacts.set_tags(&env.cx, contact.id, &[vip.id]).await.expect(b);
         env.stores
             .contacts
-            .set_custom_fields(&env.cx, contact.id, vec![CustomFieldInput { id: None, name: "a".into(), value: "b".into() }])
+            .set_tags(&env.cx, contact.id, &[vip.id])
             .await
             .expect(b);
-        env.stores.contacts.delete(&env.cx, contact.id).await.expect(b);
-        assert_not_found(env.stores.contacts.tags(&env.cx, contact.id).await, "ERR_NO_CONTACT_FOUND", b);
+        env.stores
+            .contacts
+            .set_custom_fields(
+                &env.cx,
+                contact.id,
+                vec![CustomFieldInput {
+                    id: None,
+                    name: "a".into(),
+                    value: "b".into(),
+                }],
+            )
+            .await
+            .expect(b);
+        env.stores
+            .contacts
+            .delete(&env.cx, contact.id)
+            .await
+            .expect(b);
+        assert_not_found(
+            env.stores.contacts.tags(&env.cx, contact.id).await,
+            "ERR_NO_CONTACT_FOUND",
+            b,
+        );
         // The tag is free again: deleting it is no longer refused.
         env.stores.tags.delete(&env.cx, vip.id).await.expect(b);
-    }
-}
-
-// ------------------------------------------------------------------- tags
-
-#[tokio::test]
-async fn tag_create_get_list_update_delete_round_trip() {
-    for tdb in TestDb::all().await {
-        let env = Env::new(&tdb).await;
-        let b = env.backend;
-        let mut input = tag_input("  vip ", true);
-        input.auto_tag = Some("gold".into());
-        let created = env.stores.tags.create(&env.cx, input).await.expect(b);
-        assert_eq!(created.tag, "vip", "{b}: trimmed");
-        assert_eq!((created.color.as_str(), created.is_active), ("#ff0000", true), "{b}");
-        assert_eq!(created.auto_tag.as_deref(), Some("gold"), "{b}");
-        assert_eq!(created.user_id, Some(env.admin.id), "{b}");
-        assert_eq!(env.stores.tags.get(&env.cx, created.id).await.expect(b), created, "{b}");
-
-        let mut update = tag_input("premium", false);
-        update.color = "#00ff00".into();
-        update.auto_tag = Some("  ".into());
-        let updated = env.stores.tags.update(&env.cx, created.id, update).await.expect(b);
-        let read = env.stores.tags.get(&env.cx, created.id).await.expect(b);
-        assert_eq!(read, updated, "{b}");
-        assert_eq!((read.tag.as_str(), read.color.as_str(), read.is_active), ("premium", "#00ff00", false), "{b}");
-        assert_eq!(read.auto_tag, None, "{b}: a blank auto-tag is stored as none");
-
-        env.stores.tags.delete(&env.cx, created.id).await.expect(b);
-        assert_not_found(env.stores.tags.get(&env.cx, created.id).await, "ERR_NO_TAG_FOUND", b);
-        assert_not_found(env.stores.tags.delete(&env.cx, created.id).await, "ERR_NO_TAG_FOUND", b);
-        assert_not_found(env.stores.tags.update(&env.cx, created.id, tag_input("x", true)).await, "ERR_NO_TAG_FOUND", b);
-        assert!(env.stores.tags.list(&env.cx, false).await.expect(b).is_empty(), "{b}");
-    }
-}
-
-#[tokio::test]
-async fn duplicate_tag_label_is_a_conflict() {
-    for tdb in TestDb::all().await {
-        let env = Env::new(&tdb).await;
-        let b = env.backend;
-        env.tag("vip", true).await;
-        assert_conflict(env.stores.tags.create(&env.cx, tag_input("vip", false)).await, "ERR_TAG_ALREADY_EXISTS", b);
-        let other = env.tag("regular", true).await;
-        assert_conflict(
-            env.stores.tags.update(&env.cx, other.id, tag_input("vip", true)).await,
-            "ERR_TAG_ALREADY_EXISTS",
-            &format!("{b}: update to a used label"),
-        );
-        assert_eq!(env.stores.tags.get(&env.cx, other.id).await.expect(b).tag, "regular", "{b}");
-        assert_eq!(env.stores.tags.list(&env.cx, false).await.expect(b).len(), 2, "{b}");
-        let (_, other_cx) = env.other_tenant("Tenant B", "admin@b.example").await;
-        env.stores.tags.create(&other_cx, tag_input("vip", true)).await.expect(b);
-    }
-}
-
-#[tokio::test]
-async fn tag_attached_to_a_contact_cannot_be_deleted() {
-    for tdb in TestDb::all().await {
-        let env = Env::new(&tdb).await;
-        let b = env.backend;
-        let tag = env.tag("vip", true).await;
-        let contact = env.contact("Tagged", "5511987654321").await;
-        env.stores.contacts.set_tags(&env.cx, contact.id, &[tag.id]).await.expect(b);
-        assert_conflict(env.stores.tags.delete(&env.cx, tag.id).await, "ERR_TAG_CONTACTS_EXISTS", b);
-        assert_eq!(env.stores.tags.get(&env.cx, tag.id).await.expect(b).tag, "vip", "{b}: still there");
-        assert_eq!(tag_ids(&env.stores.contacts.tags(&env.cx, contact.id).await.expect(b)), vec![tag.id], "{b}");
-
-        env.stores.contacts.set_tags(&env.cx, contact.id, &[]).await.expect(b);
-        env.stores.tags.delete(&env.cx, tag.id).await.expect(b);
-        assert_not_found(env.stores.tags.get(&env.cx, tag.id).await, "ERR_NO_TAG_FOUND", b);
-    }
-}
-
-#[tokio::test]
-async fn tag_list_can_keep_only_active_tags() {
-    for tdb in TestDb::all().await {
-        let env = Env::new(&tdb).await;
-        let b = env.backend;
-        let zeta = env.tag("zeta", true).await;
-        let alpha = env.tag("alpha", true).await;
-        let off = env.tag("mid", false).await;
-        assert_eq!(tag_ids(&env.stores.tags.list(&env.cx, false).await.expect(b)), vec![alpha.id, off.id, zeta.id], "{b}: all, by label");
-        assert_eq!(tag_ids(&env.stores.tags.list(&env.cx, true).await.expect(b)), vec![alpha.id, zeta.id], "{b}: active only");
     }
 }
 
@@ -440,11 +821,88 @@ async fn contact_ids_that_do_not_exist_are_not_found() {
         let env = Env::new(&tdb).await;
         let b = env.backend;
         let gone = ContactId::new(MISSING);
-        assert_not_found(env.stores.contacts.get(&env.cx, gone).await, "ERR_NO_CONTACT_FOUND", b);
-        assert_not_found(env.stores.contacts.tags(&env.cx, gone).await, "ERR_NO_CONTACT_FOUND", b);
-        assert_not_found(env.stores.contacts.wallets(&env.cx, gone).await, "ERR_NO_CONTACT_FOUND", b);
-        assert_not_found(env.stores.contacts.custom_fields(&env.cx, gone).await, "ERR_NO_CONTACT_FOUND", b);
-        assert_not_found(env.stores.contacts.set_wallets(&env.cx, gone, &[]).await, "ERR_NO_CONTACT_FOUND", b);
-        assert_not_found(env.stores.contacts.set_custom_fields(&env.cx, gone, vec![]).await, "ERR_NO_CONTACT_FOUND", b);
+        assert_not_found(
+            env.stores.contacts.get(&env.cx, gone).await,
+            "ERR_NO_CONTACT_FOUND",
+            b,
+        );
+        assert_not_found(
+            env.stores.contacts.tags(&env.cx, gone).await,
+            "ERR_NO_CONTACT_FOUND",
+            b,
+        );
+        assert_not_found(
+            env.stores.contacts.wallets(&env.cx, gone).await,
+            "ERR_NO_CONTACT_FOUND",
+            b,
+        );
+        assert_not_found(
+            env.stores.contacts.custom_fields(&env.cx, gone).await,
+            "ERR_NO_CONTACT_FOUND",
+            b,
+        );
+        assert_not_found(
+            env.stores.contacts.set_wallets(&env.cx, gone, &[]).await,
+            "ERR_NO_CONTACT_FOUND",
+            b,
+        );
+        assert_not_found(
+            env.stores
+                .contacts
+                .set_custom_fields(&env.cx, gone, vec![])
+                .await,
+            "ERR_NO_CONTACT_FOUND",
+            b,
+        );
+    }
+}
+
+// ------------------------------------------------------- search semantics
+
+/// Names of the contacts a search returns.
+async fn contact_search(env: &Env, term: &str) -> Vec<String> {
+    let found = env
+        .stores
+        .contacts
+        .list(&env.cx, Some(term), page(1, 10))
+        .await
+        .expect(env.backend);
+    found.items.into_iter().map(|c| c.name).collect()
+}
+
+#[tokio::test]
+#[ignore = "known gap: SQLite's lower() folds ASCII only, so 'ÂNGELA' does not find 'Ângela'; needs a normalised search column"]
+async fn contact_search_matches_accented_names_in_any_case() {
+    for tdb in TestDb::all().await {
+        let env = Env::new(&tdb).await;
+        let b = env.backend;
+        env.contact("Ângela Souza", "5511911112222").await;
+        env.contact("Angelo Silva", "5511933334444").await;
+        for term in ["Ângela", "ângela", "ÂNGELA"] {
+            assert_eq!(
+                contact_search(&env, term).await,
+                ["Ângela Souza"],
+                "{b}: search {term:?}"
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn contact_search_treats_like_wildcards_literally() {
+    for tdb in TestDb::all().await {
+        let env = Env::new(&tdb).await;
+        let b = env.backend;
+        env.contact("50% Off Store", "5511911112222").await;
+        env.contact("500 Club", "5511933334444").await;
+        assert_eq!(
+            contact_search(&env, "50%").await,
+            ["50% Off Store"],
+            "{b}: '%' is a character, not a wildcard"
+        );
+        assert!(
+            contact_search(&env, "_").await.is_empty(),
+            "{b}: no name or number contains '_'"
+        );
     }
 }

@@ -1,28 +1,21 @@
-//! CRUD and rules of the ticket, message, protocol and ticket-log stores, on SQLite and (when
-//! configured) PostgreSQL.
+//! CRUD and rules of the ticket store (creation, inbound find-or-create, counters, list), on
+//! SQLite and (when configured) PostgreSQL.
+
+#![allow(
+    clippy::expect_used,
+    reason = "test helpers outside #[test] functions stop the test on a broken fixture"
+)]
 
 mod support_crud;
 
-use std::time::Duration;
-
 use support_crud::*;
-use tiktickets_domain::enums::{
-    MediaType, MessageAck, MessageStatus, ProtocolStatus, SendType, TicketChannel, TicketLogType, TicketStatus,
-    UserProfile,
-};
-use tiktickets_domain::ids::{ContactId, MessageId, TicketId, WhatsappId};
+use tiktickets_domain::enums::{TicketChannel, TicketStatus, UserProfile};
+use tiktickets_domain::ids::{ContactId, TicketId, WhatsappId};
 use tiktickets_domain::store::PageRequest;
-use tiktickets_domain::store::messages::{MessagePatch, NewMessage};
-use tiktickets_domain::store::protocols::NewProtocol;
-use tiktickets_domain::store::ticket_logs::NewTicketLog;
 use tiktickets_domain::store::tickets::{
     InboundResolution, InboundTicketRequest, NewTicket, Ticket, TicketPatch, TicketQuery,
 };
 use tiktickets_test_support::TestDb;
-
-fn page(n: u64, size: u64) -> PageRequest {
-    PageRequest::new(n, size).expect("valid page")
-}
 
 fn query(statuses: &[TicketStatus], search: Option<&str>, page: PageRequest) -> TicketQuery {
     TicketQuery {
@@ -40,7 +33,12 @@ fn ids(tickets: &[Ticket]) -> Vec<TicketId> {
     tickets.iter().map(|t| t.id).collect()
 }
 
-fn inbound_req(contact: ContactId, channel: WhatsappId, from_me: bool, unread: i32) -> InboundTicketRequest {
+fn inbound_req(
+    contact: ContactId,
+    channel: WhatsappId,
+    from_me: bool,
+    unread: i32,
+) -> InboundTicketRequest {
     InboundTicketRequest {
         contact_id: contact,
         whatsapp_id: channel,
@@ -52,8 +50,15 @@ fn inbound_req(contact: ContactId, channel: WhatsappId, from_me: bool, unread: i
 }
 
 async fn close(env: &Env, id: TicketId) {
-    let patch = TicketPatch { status: Some(TicketStatus::Closed), ..TicketPatch::default() };
-    env.stores.tickets.update(&env.cx, id, patch).await.expect(env.backend);
+    let patch = TicketPatch {
+        status: Some(TicketStatus::Closed),
+        ..TicketPatch::default()
+    };
+    env.stores
+        .tickets
+        .update(&env.cx, id, patch)
+        .await
+        .expect(env.backend);
 }
 
 // ---------------------------------------------------------------- tickets
@@ -66,19 +71,36 @@ async fn ticket_create_get_update_round_trip() {
         let contact = env.contact("Lia", "5511987654321").await;
         let channel = env.channel("Main").await;
         let queue = env.queue("Sales").await;
-        let new = NewTicket { queue_id: Some(queue.id), ..new_ticket(contact.id, Some(channel.id), TicketStatus::Pending) };
+        let new = NewTicket {
+            queue_id: Some(queue.id),
+            ..new_ticket(contact.id, Some(channel.id), TicketStatus::Pending)
+        };
         let created = env.stores.tickets.create(&env.cx, new).await.expect(b);
         assert_eq!(created.status, TicketStatus::Pending, "{b}");
         assert_eq!(created.contact_id, Some(contact.id), "{b}");
         assert_eq!(created.whatsapp_id, Some(channel.id), "{b}");
         assert_eq!(created.queue_id, Some(queue.id), "{b}");
-        assert_eq!((created.user_id, created.unread_messages), (None, Some(0)), "{b}");
+        assert_eq!(
+            (created.user_id, created.unread_messages),
+            (None, Some(0)),
+            "{b}"
+        );
         assert_eq!(created.channel, Some(TicketChannel::Whatsapp), "{b}");
-        assert_eq!((created.started_attendance_at, created.closed_at), (None, None), "{b}");
+        assert_eq!(
+            (created.started_attendance_at, created.closed_at),
+            (None, None),
+            "{b}"
+        );
         assert_eq!(created.tenant_id, env.tenant, "{b}");
-        assert_eq!(env.stores.tickets.get(&env.cx, created.id).await.expect(b), created, "{b}");
+        assert_eq!(
+            env.stores.tickets.get(&env.cx, created.id).await.expect(b),
+            created,
+            "{b}"
+        );
 
-        let agent = env.user("Agent", "agent@a.example", UserProfile::User).await;
+        let agent = env
+            .user("Agent", "agent@a.example", UserProfile::User)
+            .await;
         let patch = TicketPatch {
             status: Some(TicketStatus::Open),
             user_id: Some(Some(agent.id)),
@@ -90,7 +112,12 @@ async fn ticket_create_get_update_round_trip() {
             is_farewell_message: Some(true),
             ..TicketPatch::default()
         };
-        let updated = env.stores.tickets.update(&env.cx, created.id, patch).await.expect(b);
+        let updated = env
+            .stores
+            .tickets
+            .update(&env.cx, created.id, patch)
+            .await
+            .expect(b);
         let read = env.stores.tickets.get(&env.cx, created.id).await.expect(b);
         assert_eq!(read, updated, "{b}");
         assert_eq!(read.status, TicketStatus::Open, "{b}");
@@ -98,15 +125,37 @@ async fn ticket_create_get_update_round_trip() {
         assert_eq!(read.started_attendance_at, Some(1_700_000_000_000), "{b}");
         assert_eq!(read.attendance_count, Some(2), "{b}");
         assert_eq!(read.step_chat_flow.as_deref(), Some("node-1"), "{b}");
-        assert_eq!((read.bot_retries, read.is_farewell_message), (1, true), "{b}");
+        assert_eq!(
+            (read.bot_retries, read.is_farewell_message),
+            (1, true),
+            "{b}"
+        );
 
         let gone = TicketId::new(MISSING);
-        assert_not_found(env.stores.tickets.get(&env.cx, gone).await, "ERR_NO_TICKET_FOUND", b);
-        assert_not_found(env.stores.tickets.update(&env.cx, gone, TicketPatch::default()).await, "ERR_NO_TICKET_FOUND", b);
+        assert_not_found(
+            env.stores.tickets.get(&env.cx, gone).await,
+            "ERR_NO_TICKET_FOUND",
+            b,
+        );
         assert_not_found(
             env.stores
                 .tickets
-                .update(&env.cx, created.id, TicketPatch { user_id: Some(Some(missing_user())), ..TicketPatch::default() })
+                .update(&env.cx, gone, TicketPatch::default())
+                .await,
+            "ERR_NO_TICKET_FOUND",
+            b,
+        );
+        assert_not_found(
+            env.stores
+                .tickets
+                .update(
+                    &env.cx,
+                    created.id,
+                    TicketPatch {
+                        user_id: Some(Some(missing_user())),
+                        ..TicketPatch::default()
+                    },
+                )
                 .await,
             "ERR_NO_USER_FOUND",
             b,
@@ -120,7 +169,10 @@ async fn ticket_created_open_or_closed_gets_its_timestamps() {
         let env = Env::new(&tdb).await;
         let b = env.backend;
         let channel = env.channel("Main").await;
-        let (c1, c2) = (env.contact("Open", "5511911112222").await, env.contact("Closed", "5511933334444").await);
+        let (c1, c2) = (
+            env.contact("Open", "5511911112222").await,
+            env.contact("Closed", "5511933334444").await,
+        );
         let open = env.ticket(c1.id, channel.id, TicketStatus::Open).await;
         assert!(open.started_attendance_at.is_some(), "{b}: {open:?}");
         assert_eq!(open.closed_at, None, "{b}");
@@ -140,7 +192,10 @@ async fn second_open_ticket_for_same_contact_and_channel_is_a_conflict() {
         let first = env.ticket(contact.id, main.id, TicketStatus::Pending).await;
         for status in [TicketStatus::Open, TicketStatus::Pending] {
             assert_conflict(
-                env.stores.tickets.create(&env.cx, new_ticket(contact.id, Some(main.id), status)).await,
+                env.stores
+                    .tickets
+                    .create(&env.cx, new_ticket(contact.id, Some(main.id), status))
+                    .await,
                 "ERR_OTHER_OPEN_TICKET",
                 &format!("{b}: {status}"),
             );
@@ -149,24 +204,57 @@ async fn second_open_ticket_for_same_contact_and_channel_is_a_conflict() {
         let elsewhere = env.ticket(contact.id, other.id, TicketStatus::Open).await;
         let old = env.ticket(contact.id, main.id, TicketStatus::Closed).await;
         assert_eq!(elsewhere.status, TicketStatus::Open, "{b}");
-        let active = env.stores.tickets.find_active(&env.cx, contact.id, Some(main.id)).await.expect(b).expect(b);
+        let active = env
+            .stores
+            .tickets
+            .find_active(&env.cx, contact.id, Some(main.id))
+            .await
+            .expect(b)
+            .expect(b);
         assert_eq!(active.id, first.id, "{b}");
-        let listed = env.stores.tickets.list(&env.cx, &query(&[], None, page(1, 10))).await.expect(b);
+        let listed = env
+            .stores
+            .tickets
+            .list(&env.cx, &query(&[], None, page(1, 10)))
+            .await
+            .expect(b);
         assert_eq!(listed.count, 3, "{b}");
 
         // Reopening the closed one while the first is pending collides too.
-        let reopen = TicketPatch { status: Some(TicketStatus::Open), ..TicketPatch::default() };
+        let reopen = TicketPatch {
+            status: Some(TicketStatus::Open),
+            ..TicketPatch::default()
+        };
         assert_conflict(
-            env.stores.tickets.update(&env.cx, old.id, reopen.clone()).await,
+            env.stores.tickets.update(&env.cx, old.id, reopen).await,
             "ERR_OTHER_OPEN_TICKET",
             &format!("{b}: reopen by update"),
         );
-        assert_eq!(env.stores.tickets.get(&env.cx, old.id).await.expect(b).status, TicketStatus::Closed, "{b}");
+        assert_eq!(
+            env.stores
+                .tickets
+                .get(&env.cx, old.id)
+                .await
+                .expect(b)
+                .status,
+            TicketStatus::Closed,
+            "{b}"
+        );
 
         close(&env, first.id).await;
         let again = env.ticket(contact.id, main.id, TicketStatus::Open).await;
-        assert_eq!(again.status, TicketStatus::Open, "{b}: allowed once the first is closed");
-        let active = env.stores.tickets.find_active(&env.cx, contact.id, Some(main.id)).await.expect(b).expect(b);
+        assert_eq!(
+            again.status,
+            TicketStatus::Open,
+            "{b}: allowed once the first is closed"
+        );
+        let active = env
+            .stores
+            .tickets
+            .find_active(&env.cx, contact.id, Some(main.id))
+            .await
+            .expect(b)
+            .expect(b);
         assert_eq!(active.id, again.id, "{b}");
     }
 }
@@ -180,26 +268,61 @@ async fn ticket_create_refuses_references_that_do_not_exist() {
         let channel = env.channel("Main").await;
         let base = || new_ticket(contact.id, Some(channel.id), TicketStatus::Pending);
         assert_not_found(
-            env.stores.tickets.create(&env.cx, new_ticket(missing_contact(), Some(channel.id), TicketStatus::Pending)).await,
+            env.stores
+                .tickets
+                .create(
+                    &env.cx,
+                    new_ticket(missing_contact(), Some(channel.id), TicketStatus::Pending),
+                )
+                .await,
             "ERR_NO_CONTACT_FOUND",
             b,
         );
         assert_not_found(
-            env.stores.tickets.create(&env.cx, new_ticket(contact.id, Some(missing_channel()), TicketStatus::Pending)).await,
+            env.stores
+                .tickets
+                .create(
+                    &env.cx,
+                    new_ticket(contact.id, Some(missing_channel()), TicketStatus::Pending),
+                )
+                .await,
             "ERR_NO_WAPP_FOUND",
             b,
         );
         assert_not_found(
-            env.stores.tickets.create(&env.cx, NewTicket { queue_id: Some(missing_queue()), ..base() }).await,
+            env.stores
+                .tickets
+                .create(
+                    &env.cx,
+                    NewTicket {
+                        queue_id: Some(missing_queue()),
+                        ..base()
+                    },
+                )
+                .await,
             "ERR_QUEUE_NOT_FOUND",
             b,
         );
         assert_not_found(
-            env.stores.tickets.create(&env.cx, NewTicket { user_id: Some(missing_user()), ..base() }).await,
+            env.stores
+                .tickets
+                .create(
+                    &env.cx,
+                    NewTicket {
+                        user_id: Some(missing_user()),
+                        ..base()
+                    },
+                )
+                .await,
             "ERR_NO_USER_FOUND",
             b,
         );
-        let listed = env.stores.tickets.list(&env.cx, &query(&[], None, page(1, 10))).await.expect(b);
+        let listed = env
+            .stores
+            .tickets
+            .list(&env.cx, &query(&[], None, page(1, 10)))
+            .await
+            .expect(b);
         assert_eq!(listed.count, 0, "{b}: nothing was stored");
     }
 }
@@ -212,23 +335,55 @@ async fn inbound_resolution_creates_then_finds_then_reopens() {
         let contact = env.contact("Otto", "5511987654321").await;
         let channel = env.channel("Main").await;
 
-        let (created, how) = env.stores.tickets.find_or_create_for_inbound(&env.cx, inbound_req(contact.id, channel.id, false, 2)).await.expect(b);
+        let (created, how) = env
+            .stores
+            .tickets
+            .find_or_create_for_inbound(&env.cx, inbound_req(contact.id, channel.id, false, 2))
+            .await
+            .expect(b);
         assert_eq!(how, InboundResolution::Created, "{b}");
         assert_eq!(created.status, TicketStatus::Pending, "{b}");
         assert_eq!(created.unread_messages, Some(2), "{b}");
-        assert_eq!((created.contact_id, created.whatsapp_id), (Some(contact.id), Some(channel.id)), "{b}");
+        assert_eq!(
+            (created.contact_id, created.whatsapp_id),
+            (Some(contact.id), Some(channel.id)),
+            "{b}"
+        );
         assert_eq!(created.answered, Some(false), "{b}");
 
-        let (existing, how) = env.stores.tickets.find_or_create_for_inbound(&env.cx, inbound_req(contact.id, channel.id, false, 9)).await.expect(b);
-        assert_eq!((existing.id, how), (created.id, InboundResolution::Existing), "{b}");
+        let (existing, how) = env
+            .stores
+            .tickets
+            .find_or_create_for_inbound(&env.cx, inbound_req(contact.id, channel.id, false, 9))
+            .await
+            .expect(b);
+        assert_eq!(
+            (existing.id, how),
+            (created.id, InboundResolution::Existing),
+            "{b}"
+        );
 
         close(&env, created.id).await;
-        let (reopened, how) = env.stores.tickets.find_or_create_for_inbound(&env.cx, inbound_req(contact.id, channel.id, false, 4)).await.expect(b);
-        assert_eq!((reopened.id, how), (created.id, InboundResolution::Reopened), "{b}");
+        let (reopened, how) = env
+            .stores
+            .tickets
+            .find_or_create_for_inbound(&env.cx, inbound_req(contact.id, channel.id, false, 4))
+            .await
+            .expect(b);
+        assert_eq!(
+            (reopened.id, how),
+            (created.id, InboundResolution::Reopened),
+            "{b}"
+        );
         let read = env.stores.tickets.get(&env.cx, created.id).await.expect(b);
         assert_eq!(read.status, TicketStatus::Pending, "{b}");
         assert_eq!(read.unread_messages, Some(4), "{b}: the given unread count");
-        let all = env.stores.tickets.list(&env.cx, &query(&[], None, page(1, 10))).await.expect(b);
+        let all = env
+            .stores
+            .tickets
+            .list(&env.cx, &query(&[], None, page(1, 10)))
+            .await
+            .expect(b);
         assert_eq!(all.count, 1, "{b}: one ticket throughout");
     }
 }
@@ -240,9 +395,27 @@ async fn phone_sent_message_on_a_closed_ticket_keeps_it_closed() {
         let b = env.backend;
         let (contact, channel, ticket) = env.contact_channel_ticket().await;
         close(&env, ticket.id).await;
-        let (kept, how) = env.stores.tickets.find_or_create_for_inbound(&env.cx, inbound_req(contact.id, channel.id, true, 0)).await.expect(b);
-        assert_eq!((kept.id, how), (ticket.id, InboundResolution::ClosedKept), "{b}");
-        assert_eq!(env.stores.tickets.get(&env.cx, ticket.id).await.expect(b).status, TicketStatus::Closed, "{b}");
+        let (kept, how) = env
+            .stores
+            .tickets
+            .find_or_create_for_inbound(&env.cx, inbound_req(contact.id, channel.id, true, 0))
+            .await
+            .expect(b);
+        assert_eq!(
+            (kept.id, how),
+            (ticket.id, InboundResolution::ClosedKept),
+            "{b}"
+        );
+        assert_eq!(
+            env.stores
+                .tickets
+                .get(&env.cx, ticket.id)
+                .await
+                .expect(b)
+                .status,
+            TicketStatus::Closed,
+            "{b}"
+        );
     }
 }
 
@@ -253,13 +426,26 @@ async fn phone_sent_message_without_a_ticket_creates_a_closed_one() {
         let b = env.backend;
         let contact = env.contact("Pia", "5511987654321").await;
         let channel = env.channel("Main").await;
-        let (created, how) = env.stores.tickets.find_or_create_for_inbound(&env.cx, inbound_req(contact.id, channel.id, true, 0)).await.expect(b);
+        let (created, how) = env
+            .stores
+            .tickets
+            .find_or_create_for_inbound(&env.cx, inbound_req(contact.id, channel.id, true, 0))
+            .await
+            .expect(b);
         assert_eq!(how, InboundResolution::Created, "{b}");
         let read = env.stores.tickets.get(&env.cx, created.id).await.expect(b);
         assert_eq!(read.status, TicketStatus::Closed, "{b}");
         assert!(read.closed_at.is_some(), "{b}: closedAt set: {read:?}");
         assert_eq!(read.answered, Some(true), "{b}");
-        assert_eq!(env.stores.tickets.find_active(&env.cx, contact.id, Some(channel.id)).await.expect(b), None, "{b}");
+        assert_eq!(
+            env.stores
+                .tickets
+                .find_active(&env.cx, contact.id, Some(channel.id))
+                .await
+                .expect(b),
+            None,
+            "{b}"
+        );
     }
 }
 
@@ -271,12 +457,24 @@ async fn inbound_resolution_refuses_unknown_contact_or_channel() {
         let contact = env.contact("Quim", "5511987654321").await;
         let channel = env.channel("Main").await;
         assert_not_found(
-            env.stores.tickets.find_or_create_for_inbound(&env.cx, inbound_req(missing_contact(), channel.id, false, 1)).await,
+            env.stores
+                .tickets
+                .find_or_create_for_inbound(
+                    &env.cx,
+                    inbound_req(missing_contact(), channel.id, false, 1),
+                )
+                .await,
             "ERR_NO_CONTACT_FOUND",
             b,
         );
         assert_not_found(
-            env.stores.tickets.find_or_create_for_inbound(&env.cx, inbound_req(contact.id, missing_channel(), false, 1)).await,
+            env.stores
+                .tickets
+                .find_or_create_for_inbound(
+                    &env.cx,
+                    inbound_req(contact.id, missing_channel(), false, 1),
+                )
+                .await,
             "ERR_NO_WAPP_FOUND",
             b,
         );
@@ -291,29 +489,57 @@ async fn record_message_counts_unread_only_for_inbound() {
         let (_, _, ticket) = env.contact_channel_ticket().await;
         assert_eq!(ticket.unread_messages, Some(0), "{b}");
 
-        let t = env.stores.tickets.record_message(&env.cx, ticket.id, "hi", 1_000, false).await.expect(b);
+        let t = env
+            .stores
+            .tickets
+            .record_message(&env.cx, ticket.id, "hi", 1_000, false)
+            .await
+            .expect(b);
         assert_eq!(t.unread_messages, Some(1), "{b}");
-        env.stores.tickets.record_message(&env.cx, ticket.id, "anyone?", 2_000, false).await.expect(b);
+        env.stores
+            .tickets
+            .record_message(&env.cx, ticket.id, "anyone?", 2_000, false)
+            .await
+            .expect(b);
         let read = env.stores.tickets.get(&env.cx, ticket.id).await.expect(b);
         assert_eq!(read.unread_messages, Some(2), "{b}");
-        assert_eq!((read.last_message.as_deref(), read.last_message_at), (Some("anyone?"), Some(2_000)), "{b}");
+        assert_eq!(
+            (read.last_message.as_deref(), read.last_message_at),
+            (Some("anyone?"), Some(2_000)),
+            "{b}"
+        );
         assert_eq!(read.answered, Some(false), "{b}");
 
-        env.stores.tickets.record_message(&env.cx, ticket.id, "on my way", 3_000, true).await.expect(b);
+        env.stores
+            .tickets
+            .record_message(&env.cx, ticket.id, "on my way", 3_000, true)
+            .await
+            .expect(b);
         let read = env.stores.tickets.get(&env.cx, ticket.id).await.expect(b);
-        assert_eq!(read.unread_messages, Some(2), "{b}: our own message is not unread");
-        assert_eq!((read.last_message.as_deref(), read.last_message_at), (Some("on my way"), Some(3_000)), "{b}");
+        assert_eq!(
+            read.unread_messages,
+            Some(2),
+            "{b}: our own message is not unread"
+        );
+        assert_eq!(
+            (read.last_message.as_deref(), read.last_message_at),
+            (Some("on my way"), Some(3_000)),
+            "{b}"
+        );
         assert_eq!(read.answered, Some(true), "{b}");
 
         assert_not_found(
-            env.stores.tickets.record_message(&env.cx, TicketId::new(MISSING), "x", 1, false).await,
+            env.stores
+                .tickets
+                .record_message(&env.cx, TicketId::new(MISSING), "x", 1, false)
+                .await,
             "ERR_NO_TICKET_FOUND",
             b,
         );
     }
 }
 
-/// Four tickets: C pending with 2 unread, D open with 5 unread, B pending read, A open read, E
+/// Five tickets: A open read, B pending read, C pending with 2 unread, D open with 5 unread, E
 /// closed. Returned as (a, b, c, d, e).
 async fn five_tickets(env: &Env) -> (Ticket, Ticket, Ticket, Ticket, Ticket) {
     let channel = env.channel("Main").await;
@@ -328,8 +554,17 @@ async fn five_tickets(env: &Env) -> (Ticket, Ticket, Ticket, Ticket, Ticket) {
     ] {
         let contact = env.contact(name, number).await;
         let ticket = env.ticket(contact.id, channel.id, status).await;
-        let patch = TicketPatch { unread_messages: Some(unread), ..TicketPatch::default() };
-        made.push(env.stores.tickets.update(&env.cx, ticket.id, patch).await.expect(env.backend));
+        let patch = TicketPatch {
+            unread_messages: Some(unread),
+            ..TicketPatch::default()
+        };
+        made.push(
+            env.stores
+                .tickets
+                .update(&env.cx, ticket.id, patch)
+                .await
+                .expect(env.backend),
+        );
     }
     let mut it = made.into_iter();
     let mut next = || it.next().expect("five tickets");
@@ -343,20 +578,57 @@ async fn ticket_list_puts_unread_first_then_pending() {
         let b = env.backend;
         let (ta, tb, tc, td, te) = five_tickets(&env).await;
         let active = [TicketStatus::Open, TicketStatus::Pending];
-        let p1 = env.stores.tickets.list(&env.cx, &query(&active, None, page(1, 3))).await.expect(b);
-        assert_eq!(ids(&p1.items), vec![tc.id, td.id, tb.id], "{b}: unread first, pending before open");
+        let p1 = env
+            .stores
+            .tickets
+            .list(&env.cx, &query(&active, None, page(1, 3)))
+            .await
+            .expect(b);
+        assert_eq!(
+            ids(&p1.items),
+            vec![tc.id, td.id, tb.id],
+            "{b}: unread first, pending before open"
+        );
         assert_eq!((p1.count, p1.has_more), (4, true), "{b}");
-        let p2 = env.stores.tickets.list(&env.cx, &query(&active, None, page(2, 3))).await.expect(b);
+        let p2 = env
+            .stores
+            .tickets
+            .list(&env.cx, &query(&active, None, page(2, 3)))
+            .await
+            .expect(b);
         assert_eq!(ids(&p2.items), vec![ta.id], "{b}");
         assert_eq!((p2.count, p2.has_more), (4, false), "{b}");
 
-        let closed = env.stores.tickets.list(&env.cx, &query(&[TicketStatus::Closed], None, page(1, 10))).await.expect(b);
+        let closed = env
+            .stores
+            .tickets
+            .list(&env.cx, &query(&[TicketStatus::Closed], None, page(1, 10)))
+            .await
+            .expect(b);
         assert_eq!(ids(&closed.items), vec![te.id], "{b}: status filter");
-        let all = env.stores.tickets.list(&env.cx, &query(&[], None, page(1, 10))).await.expect(b);
+        let all = env
+            .stores
+            .tickets
+            .list(&env.cx, &query(&[], None, page(1, 10)))
+            .await
+            .expect(b);
         assert_eq!(all.count, 5, "{b}: no status filter means all");
 
-        let unread = TicketQuery { only_unread: true, ..query(&[], None, page(1, 10)) };
-        assert_eq!(ids(&env.stores.tickets.list(&env.cx, &unread).await.expect(b).items), vec![tc.id, td.id], "{b}");
+        let unread = TicketQuery {
+            only_unread: true,
+            ..query(&[], None, page(1, 10))
+        };
+        assert_eq!(
+            ids(&env
+                .stores
+                .tickets
+                .list(&env.cx, &unread)
+                .await
+                .expect(b)
+                .items),
+            vec![tc.id, td.id],
+            "{b}"
+        );
     }
 }
 
@@ -368,17 +640,48 @@ async fn ticket_list_searches_contact_name_number_and_ticket_id() {
         let (_, tb, tc, td, _) = five_tickets(&env).await;
         let search = |term: &str| query(&[], Some(term), page(1, 10));
 
-        let by_name = env.stores.tickets.list(&env.cx, &search("CHARL")).await.expect(b);
-        assert_eq!(ids(&by_name.items), vec![tc.id], "{b}: contact name, any case");
+        let by_name = env
+            .stores
+            .tickets
+            .list(&env.cx, &search("CHARL"))
+            .await
+            .expect(b);
+        assert_eq!(
+            ids(&by_name.items),
+            vec![tc.id],
+            "{b}: contact name, any case"
+        );
         assert_eq!(by_name.count, 1, "{b}");
-        let by_number = env.stores.tickets.list(&env.cx, &search("99997777")).await.expect(b);
+        let by_number = env
+            .stores
+            .tickets
+            .list(&env.cx, &search("99997777"))
+            .await
+            .expect(b);
         assert_eq!(ids(&by_number.items), vec![td.id], "{b}: contact number");
         let term = tb.id.to_string();
-        assert!(tb.id.get() < 4, "fixture: fresh ids have digits no contact number contains");
-        let by_id = env.stores.tickets.list(&env.cx, &search(&term)).await.expect(b);
+        assert!(
+            tb.id.get() < 4,
+            "fixture: fresh ids have digits no contact number contains"
+        );
+        let by_id = env
+            .stores
+            .tickets
+            .list(&env.cx, &search(&term))
+            .await
+            .expect(b);
         assert_eq!(ids(&by_id.items), vec![tb.id], "{b}: ticket id {term}");
-        let none = env.stores.tickets.list(&env.cx, &search("nobody")).await.expect(b);
-        assert_eq!((none.items.len(), none.count, none.has_more), (0, 0, false), "{b}");
+        let none = env
+            .stores
+            .tickets
+            .list(&env.cx, &search("nobody"))
+            .await
+            .expect(b);
+        assert_eq!(
+            (none.items.len(), none.count, none.has_more),
+            (0, 0, false),
+            "{b}"
+        );
     }
 }
 
@@ -388,283 +691,135 @@ async fn ticket_list_filters_by_user_queue_and_assignment() {
         let env = Env::new(&tdb).await;
         let b = env.backend;
         let (ta, tb, _, _, _) = five_tickets(&env).await;
-        let agent = env.user("Agent", "agent@a.example", UserProfile::User).await;
+        let agent = env
+            .user("Agent", "agent@a.example", UserProfile::User)
+            .await;
         let queue = env.queue("Sales").await;
-        let patch = TicketPatch { user_id: Some(Some(agent.id)), queue_id: Some(Some(queue.id)), ..TicketPatch::default() };
-        env.stores.tickets.update(&env.cx, ta.id, patch).await.expect(b);
-        let patch = TicketPatch { queue_id: Some(Some(queue.id)), ..TicketPatch::default() };
-        env.stores.tickets.update(&env.cx, tb.id, patch).await.expect(b);
+        let patch = TicketPatch {
+            user_id: Some(Some(agent.id)),
+            queue_id: Some(Some(queue.id)),
+            ..TicketPatch::default()
+        };
+        env.stores
+            .tickets
+            .update(&env.cx, ta.id, patch)
+            .await
+            .expect(b);
+        let patch = TicketPatch {
+            queue_id: Some(Some(queue.id)),
+            ..TicketPatch::default()
+        };
+        env.stores
+            .tickets
+            .update(&env.cx, tb.id, patch)
+            .await
+            .expect(b);
 
-        let mine = TicketQuery { user_id: Some(agent.id), ..query(&[], None, page(1, 10)) };
-        assert_eq!(ids(&env.stores.tickets.list(&env.cx, &mine).await.expect(b).items), vec![ta.id], "{b}");
-        let in_queue = TicketQuery { queue_ids: vec![queue.id], ..query(&[], None, page(1, 10)) };
-        assert_eq!(ids(&env.stores.tickets.list(&env.cx, &in_queue).await.expect(b).items), vec![tb.id, ta.id], "{b}");
-        let unassigned = TicketQuery { only_unassigned: true, ..query(&[], None, page(1, 10)) };
-        assert_eq!(env.stores.tickets.list(&env.cx, &unassigned).await.expect(b).count, 4, "{b}");
-    }
-}
-
-// --------------------------------------------------------------- messages
-
-#[tokio::test]
-async fn message_insert_get_update_delete_round_trip() {
-    for tdb in TestDb::all().await {
-        let env = Env::new(&tdb).await;
-        let b = env.backend;
-        let (contact, _, ticket) = env.contact_channel_ticket().await;
-        let agent = env.user("Agent", "agent@a.example", UserProfile::User).await;
-        let new = NewMessage {
-            message_id: Some("WA-1".into()),
-            from_me: true,
+        let mine = TicketQuery {
             user_id: Some(agent.id),
-            media_type: Some(MediaType::Image),
-            media_url: Some("photo.jpg".into()),
-            timestamp: Some(1_700_000_000),
-            send_type: Some(SendType::Chat),
-            status: Some(MessageStatus::Pending),
-            id_front: Some("front-1".into()),
-            poll_data: Some(serde_json::json!({ "q": "?" })),
-            ..new_message(&ticket, "look at this")
+            ..query(&[], None, page(1, 10))
         };
-        let inserted = env.stores.messages.insert(&env.cx, new).await.expect(b);
-        assert!(!inserted.duplicate, "{b}");
-        let m = inserted.message;
-        assert_eq!(m.body, "look at this", "{b}");
-        assert_eq!((m.ticket_id, m.contact_id, m.user_id), (ticket.id, Some(contact.id), Some(agent.id)), "{b}");
-        assert_eq!((m.from_me, m.read, m.ack), (true, false, MessageAck::Pending), "{b}");
-        assert_eq!((m.media_type, m.media_url.as_deref()), (Some(MediaType::Image), Some("photo.jpg")), "{b}");
-        assert_eq!((m.send_type, m.status), (Some(SendType::Chat), Some(MessageStatus::Pending)), "{b}");
-        assert_eq!(m.poll_data, Some(serde_json::json!({ "q": "?" })), "{b}");
-        assert_eq!(m.tenant_id, env.tenant, "{b}");
-        assert_eq!(env.stores.messages.get(&env.cx, &m.id).await.expect(b), m, "{b}");
-
-        let patch = MessagePatch {
-            ack: Some(MessageAck::Read),
-            status: Some(MessageStatus::Sended),
-            edited: Some("look at this!".into()),
-            read: Some(true),
-            ..MessagePatch::default()
+        assert_eq!(
+            ids(&env
+                .stores
+                .tickets
+                .list(&env.cx, &mine)
+                .await
+                .expect(b)
+                .items),
+            vec![ta.id],
+            "{b}"
+        );
+        let in_queue = TicketQuery {
+            queue_ids: vec![queue.id],
+            ..query(&[], None, page(1, 10))
         };
-        let updated = env.stores.messages.update(&env.cx, &m.id, patch).await.expect(b);
-        let read = env.stores.messages.get(&env.cx, &m.id).await.expect(b);
-        assert_eq!(read, updated, "{b}");
-        assert_eq!((read.ack, read.status, read.read), (MessageAck::Read, Some(MessageStatus::Sended), true), "{b}");
-        assert_eq!(read.edited.as_deref(), Some("look at this!"), "{b}");
-        assert_eq!(read.body, "look at this", "{b}: the original body is kept");
-
-        env.stores.messages.delete(&env.cx, &m.id).await.expect(b);
-        assert_not_found(env.stores.messages.get(&env.cx, &m.id).await, "ERR_NO_MESSAGE_FOUND", b);
-        assert_not_found(env.stores.messages.delete(&env.cx, &m.id).await, "ERR_NO_MESSAGE_FOUND", b);
-        assert_not_found(
-            env.stores.messages.update(&env.cx, &m.id, MessagePatch::default()).await,
-            "ERR_NO_MESSAGE_FOUND",
-            b,
+        assert_eq!(
+            ids(&env
+                .stores
+                .tickets
+                .list(&env.cx, &in_queue)
+                .await
+                .expect(b)
+                .items),
+            vec![tb.id, ta.id],
+            "{b}"
         );
-        assert_eq!(env.stores.messages.find_by_provider_id(&env.cx, "WA-1").await.expect(b), None, "{b}");
-    }
-}
-
-#[tokio::test]
-async fn duplicate_provider_id_is_stored_once() {
-    for tdb in TestDb::all().await {
-        let env = Env::new(&tdb).await;
-        let b = env.backend;
-        let (_, _, ticket) = env.contact_channel_ticket().await;
-        let with_id = |body: &str| NewMessage { message_id: Some("WAMID.1".into()), ..new_message(&ticket, body) };
-        let first = env.stores.messages.insert(&env.cx, with_id("first")).await.expect(b);
-        let second = env.stores.messages.insert(&env.cx, with_id("replayed")).await.expect(b);
-        assert!(!first.duplicate, "{b}");
-        assert!(second.duplicate, "{b}");
-        assert_eq!(second.message.id, first.message.id, "{b}");
-        assert_eq!(second.message.body, "first", "{b}: nothing overwritten");
-        let found = env.stores.messages.find_by_provider_id(&env.cx, "WAMID.1").await.expect(b).expect(b);
-        assert_eq!(found.id, first.message.id, "{b}");
-        let listed = env.stores.messages.list_for_ticket(&env.cx, ticket.id, page(1, 10)).await.expect(b);
-        assert_eq!((listed.count, listed.items.len()), (1, 1), "{b}: one row");
-
-        // Messages without a provider id are never duplicates of each other.
-        env.stores.messages.insert(&env.cx, new_message(&ticket, "a")).await.expect(b);
-        let again = env.stores.messages.insert(&env.cx, new_message(&ticket, "a")).await.expect(b);
-        assert!(!again.duplicate, "{b}");
-        assert_eq!(env.stores.messages.list_for_ticket(&env.cx, ticket.id, page(1, 10)).await.expect(b).count, 3, "{b}");
-    }
-}
-
-#[tokio::test]
-async fn message_pages_start_with_the_newest_and_read_oldest_first() {
-    for tdb in TestDb::all().await {
-        let env = Env::new(&tdb).await;
-        let b = env.backend;
-        let (_, _, ticket) = env.contact_channel_ticket().await;
-        let mut made: Vec<MessageId> = Vec::new();
-        for i in 1..=5 {
-            let m = env.stores.messages.insert(&env.cx, new_message(&ticket, &format!("m{i}"))).await.expect(b);
-            made.push(m.message.id);
-            tokio::time::sleep(Duration::from_millis(3)).await;
-        }
-        let bodies = |p: &tiktickets_domain::store::Page<tiktickets_domain::store::messages::Message>| {
-            p.items.iter().map(|m| m.body.clone()).collect::<Vec<_>>()
+        let unassigned = TicketQuery {
+            only_unassigned: true,
+            ..query(&[], None, page(1, 10))
         };
-        let p1 = env.stores.messages.list_for_ticket(&env.cx, ticket.id, page(1, 2)).await.expect(b);
-        assert_eq!(bodies(&p1), ["m4", "m5"], "{b}: page 1 is the newest, oldest first within it");
-        assert_eq!((p1.count, p1.has_more), (5, true), "{b}");
-        let p2 = env.stores.messages.list_for_ticket(&env.cx, ticket.id, page(2, 2)).await.expect(b);
-        assert_eq!(bodies(&p2), ["m2", "m3"], "{b}");
-        assert_eq!((p2.count, p2.has_more), (5, true), "{b}");
-        let p3 = env.stores.messages.list_for_ticket(&env.cx, ticket.id, page(3, 2)).await.expect(b);
-        assert_eq!(bodies(&p3), ["m1"], "{b}");
-        assert_eq!((p3.count, p3.has_more), (5, false), "{b}");
-        assert_eq!(p3.items[0].id, made[0], "{b}");
-        assert_not_found(
-            env.stores.messages.list_for_ticket(&env.cx, TicketId::new(MISSING), page(1, 2)).await,
-            "ERR_NO_TICKET_FOUND",
-            b,
-        );
-    }
-}
-
-#[tokio::test]
-async fn mark_ticket_read_returns_how_many_changed() {
-    for tdb in TestDb::all().await {
-        let env = Env::new(&tdb).await;
-        let b = env.backend;
-        let (contact, channel, ticket) = env.contact_channel_ticket().await;
-        let mut unread = Vec::new();
-        for body in ["a", "b", "c"] {
-            unread.push(env.stores.messages.insert(&env.cx, new_message(&ticket, body)).await.expect(b).message.id);
-        }
-        env.stores.messages.insert(&env.cx, NewMessage { read: true, ..new_message(&ticket, "seen") }).await.expect(b);
-        // A message of another ticket stays unread.
-        let other_contact = env.contact("Other", "5511900001111").await;
-        let other = env.ticket(other_contact.id, channel.id, TicketStatus::Pending).await;
-        let elsewhere = env.stores.messages.insert(&env.cx, new_message(&other, "x")).await.expect(b).message.id;
-        assert_ne!(other.contact_id, Some(contact.id), "fixture");
-
-        assert_eq!(env.stores.messages.mark_ticket_read(&env.cx, ticket.id).await.expect(b), 3, "{b}");
-        for id in &unread {
-            assert!(env.stores.messages.get(&env.cx, id).await.expect(b).read, "{b}");
-        }
-        assert!(!env.stores.messages.get(&env.cx, &elsewhere).await.expect(b).read, "{b}");
-        assert_eq!(env.stores.messages.mark_ticket_read(&env.cx, ticket.id).await.expect(b), 0, "{b}: nothing left");
-        assert_not_found(env.stores.messages.mark_ticket_read(&env.cx, TicketId::new(MISSING)).await, "ERR_NO_TICKET_FOUND", b);
-    }
-}
-
-#[tokio::test]
-async fn message_insert_refuses_references_that_do_not_exist() {
-    for tdb in TestDb::all().await {
-        let env = Env::new(&tdb).await;
-        let b = env.backend;
-        let (_, _, ticket) = env.contact_channel_ticket().await;
-        let base = || new_message(&ticket, "x");
-        assert_not_found(
-            env.stores.messages.insert(&env.cx, NewMessage { ticket_id: TicketId::new(MISSING), ..base() }).await,
-            "ERR_NO_TICKET_FOUND",
-            b,
-        );
-        assert_not_found(
-            env.stores.messages.insert(&env.cx, NewMessage { contact_id: Some(missing_contact()), ..base() }).await,
-            "ERR_NO_CONTACT_FOUND",
-            b,
-        );
-        assert_not_found(
-            env.stores.messages.insert(&env.cx, NewMessage { user_id: Some(missing_user()), ..base() }).await,
-            "ERR_NO_USER_FOUND",
-            b,
-        );
-        assert_not_found(
+        assert_eq!(
             env.stores
-                .messages
-                .insert(&env.cx, NewMessage { quoted_msg_id: Some(MessageId::generate()), ..base() })
-                .await,
-            "ERR_NO_MESSAGE_FOUND",
-            b,
+                .tickets
+                .list(&env.cx, &unassigned)
+                .await
+                .expect(b)
+                .count,
+            4,
+            "{b}"
         );
-        assert_eq!(env.stores.messages.list_for_ticket(&env.cx, ticket.id, page(1, 10)).await.expect(b).count, 0, "{b}");
     }
 }
 
-// -------------------------------------------------------------- protocols
+// ------------------------------------------------------- search semantics
 
-#[tokio::test]
-async fn protocols_append_and_list_oldest_first() {
-    for tdb in TestDb::all().await {
-        let env = Env::new(&tdb).await;
-        let b = env.backend;
-        let (contact, _, ticket) = env.contact_channel_ticket().await;
-        assert_eq!(env.stores.protocols.latest_for_ticket(&env.cx, ticket.id).await.expect(b), None, "{b}");
-        let event = |status, number: &str| NewProtocol {
-            protocol_number: number.into(),
-            status,
-            ticket_id: ticket.id,
-            user_id: Some(env.admin.id),
-            user_name: Some("Admin".into()),
-        };
-        let opened = env.stores.protocols.append(&env.cx, event(ProtocolStatus::Aber, "(1)-1")).await.expect(b);
-        assert_eq!(opened.contact_id, Some(contact.id), "{b}: the ticket's contact is recorded");
-        assert_eq!((opened.ticket_id, opened.user_id), (Some(ticket.id), Some(env.admin.id)), "{b}");
-        assert_eq!(opened.user_name.as_deref(), Some("Admin"), "{b}");
-        tokio::time::sleep(Duration::from_millis(3)).await;
-        let closed = env.stores.protocols.append(&env.cx, event(ProtocolStatus::Fech, "(1)-1")).await.expect(b);
-
-        let listed = env.stores.protocols.list_for_ticket(&env.cx, ticket.id).await.expect(b);
-        assert_eq!(listed, vec![opened.clone(), closed.clone()], "{b}: oldest first");
-        assert_eq!(listed[0].status, ProtocolStatus::Aber, "{b}");
-        assert_eq!(listed[1].status, ProtocolStatus::Fech, "{b}");
-        assert_eq!(env.stores.protocols.latest_for_ticket(&env.cx, ticket.id).await.expect(b), Some(closed), "{b}");
-
-        let gone = TicketId::new(MISSING);
-        assert_not_found(env.stores.protocols.append(&env.cx, NewProtocol { ticket_id: gone, ..event(ProtocolStatus::Aber, "x") }).await, "ERR_NO_TICKET_FOUND", b);
-        assert_not_found(
-            env.stores.protocols.append(&env.cx, NewProtocol { user_id: Some(missing_user()), ..event(ProtocolStatus::Aber, "x") }).await,
-            "ERR_NO_USER_FOUND",
-            b,
-        );
-        assert_not_found(env.stores.protocols.list_for_ticket(&env.cx, gone).await, "ERR_NO_TICKET_FOUND", b);
-        assert_not_found(env.stores.protocols.latest_for_ticket(&env.cx, gone).await, "ERR_NO_TICKET_FOUND", b);
-        assert_eq!(env.stores.protocols.list_for_ticket(&env.cx, ticket.id).await.expect(b).len(), 2, "{b}");
-    }
+/// Ids of the tickets a search returns.
+async fn ticket_search(env: &Env, term: &str) -> Vec<TicketId> {
+    let found = env
+        .stores
+        .tickets
+        .list(&env.cx, &query(&[], Some(term), page(1, 10)))
+        .await
+        .expect(env.backend);
+    ids(&found.items)
 }
 
-// ------------------------------------------------------------ ticket logs
-
 #[tokio::test]
-async fn ticket_logs_append_and_list_oldest_first() {
+#[ignore = "known gap: SQLite's lower() folds ASCII only; needs a normalised search column"]
+async fn ticket_search_matches_accented_contact_names_in_any_case() {
     for tdb in TestDb::all().await {
         let env = Env::new(&tdb).await;
         let b = env.backend;
-        let (_, _, ticket) = env.contact_channel_ticket().await;
-        let queue = env.queue("Sales").await;
-        let entry = |r#type, user_id, queue_id| NewTicketLog { ticket_id: ticket.id, r#type, user_id, queue_id };
-        let mut appended = Vec::new();
-        for new in [
-            entry(TicketLogType::Create, None, None),
-            entry(TicketLogType::Queue, None, Some(queue.id)),
-            entry(TicketLogType::Open, Some(env.admin.id), None),
-        ] {
-            appended.push(env.stores.ticket_logs.append(&env.cx, new).await.expect(b));
-            tokio::time::sleep(Duration::from_millis(3)).await;
+        let channel = env.channel("Main").await;
+        let ursula = env.contact("Úrsula Gonçalves", "5588999994444").await;
+        let other_ursula = env.contact("Ursula Alves", "5588999995555").await;
+        let wanted = env
+            .ticket(ursula.id, channel.id, TicketStatus::Pending)
+            .await;
+        env.ticket(other_ursula.id, channel.id, TicketStatus::Pending)
+            .await;
+        for term in ["Úrsula", "úrsula", "ÚRSULA"] {
+            assert_eq!(
+                ticket_search(&env, term).await,
+                vec![wanted.id],
+                "{b}: search {term:?}"
+            );
         }
-        assert_eq!(appended[1].queue_id, Some(queue.id), "{b}");
-        assert_eq!(appended[2].user_id, Some(env.admin.id), "{b}");
-        let listed = env.stores.ticket_logs.list_for_ticket(&env.cx, ticket.id).await.expect(b);
-        assert_eq!(listed, appended, "{b}: oldest first, as stored");
-        let types: Vec<TicketLogType> = listed.iter().map(|l| l.r#type).collect();
-        assert_eq!(types, [TicketLogType::Create, TicketLogType::Queue, TicketLogType::Open], "{b}");
+    }
+}
 
-        let gone = TicketId::new(MISSING);
-        assert_not_found(env.stores.ticket_logs.append(&env.cx, NewTicketLog { ticket_id: gone, ..entry(TicketLogType::Access, None, None) }).await, "ERR_NO_TICKET_FOUND", b);
-        assert_not_found(
-            env.stores.ticket_logs.append(&env.cx, entry(TicketLogType::Access, Some(missing_user()), None)).await,
-            "ERR_NO_USER_FOUND",
-            b,
+#[tokio::test]
+async fn ticket_search_treats_like_wildcards_literally() {
+    for tdb in TestDb::all().await {
+        let env = Env::new(&tdb).await;
+        let b = env.backend;
+        let channel = env.channel("Main").await;
+        let literal = env.contact("100% Certo", "5588999994444").await;
+        let other = env.contact("1000 Coisas", "5588999995555").await;
+        let wanted = env
+            .ticket(literal.id, channel.id, TicketStatus::Pending)
+            .await;
+        env.ticket(other.id, channel.id, TicketStatus::Pending)
+            .await;
+        assert_eq!(
+            ticket_search(&env, "100%").await,
+            vec![wanted.id],
+            "{b}: '%' is a character, not a wildcard"
         );
-        assert_not_found(
-            env.stores.ticket_logs.append(&env.cx, entry(TicketLogType::Access, None, Some(missing_queue()))).await,
-            "ERR_QUEUE_NOT_FOUND",
-            b,
+        assert!(
+            ticket_search(&env, "_").await.is_empty(),
+            "{b}: no name or number contains '_'"
         );
-        assert_not_found(env.stores.ticket_logs.list_for_ticket(&env.cx, gone).await, "ERR_NO_TICKET_FOUND", b);
-        assert_eq!(env.stores.ticket_logs.list_for_ticket(&env.cx, ticket.id).await.expect(b).len(), 3, "{b}");
     }
 }

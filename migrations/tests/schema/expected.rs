@@ -198,6 +198,7 @@ pub const UNIQUE_KEYS: &[(&str, &[&str], bool)] = &[
     ("Tags", &["tag", "tenantId"], false),
     ("ContactTags", &["contactId", "tagId"], false),
     ("Whatsapps", &["tenantId", "name"], false),
+    ("Whatsapps", &["tenantId"], true),
     ("Tickets", &["tenantId", "whatsappId", "contactId"], true),
     ("Messages", &["tenantId", "messageId"], true),
     ("CampaignContacts", &["campaignId", "contactId"], false),

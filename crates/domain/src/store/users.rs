@@ -65,7 +65,7 @@ impl NewUser {
     /// Checks name and e-mail.
     pub fn validate(&self) -> Result<()> {
         validate::length("name", &self.name, 2, validate::VARCHAR_MAX)?;
-        validate::email("email", &self.email)
+        validate::email("email", self.email.trim())
     }
 }
 
@@ -101,7 +101,7 @@ impl UserPatch {
             validate::length("name", name, 2, validate::VARCHAR_MAX)?;
         }
         if let Some(email) = &self.email {
-            validate::email("email", email)?;
+            validate::email("email", email.trim())?;
         }
         Ok(())
     }

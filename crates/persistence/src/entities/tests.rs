@@ -468,6 +468,8 @@ async fn insert_and_read_back_everything(db: &DatabaseConnection) -> TestResult 
     let other_channel = whatsapps::Model {
         id: 2,
         name: "Secundário".into(),
+        // One default channel per tenant (partial unique index).
+        is_default: false,
         ..channel.clone()
     };
     round_trip_both::<whatsapps::Entity>(db, channel, other_channel).await?;

@@ -4,7 +4,7 @@
 use async_trait::async_trait;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, DatabaseTransaction, PaginatorTrait,
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, DatabaseTransaction, DbErr, PaginatorTrait,
     QueryFilter, QueryOrder, Set, TransactionTrait,
 };
 use tiktickets_domain::enums::ChannelStatus;
@@ -13,7 +13,7 @@ use tiktickets_domain::store::channels::{Channel, ChannelInput, ChannelStore, Se
 use tiktickets_domain::{DomainError, Result, TenantCtx};
 
 use crate::entities::{chat_flow, whatsapps};
-use crate::error::{db_err, db_err_as};
+use crate::error::{db_err, is_unique_violation};
 use crate::scope::{delete_scoped, scoped, tenant_of, update_scoped};
 use crate::stores::{ensure_in_tenant, missing, now, parse_stored, parse_stored_opt};
 
@@ -21,6 +21,9 @@ const NAME_TAKEN: (&str, &str) = (
     "ERR_WAPP_NAME_ALREADY_EXISTS",
     "a channel with this name already exists",
 );
+
+/// Attempts when concurrent writers race for the tenant's default channel.
+const DEFAULT_ATTEMPTS: usize = 5;
 
 pub(crate) struct SeaChannelStore {
     db: DatabaseConnection,
@@ -40,6 +43,78 @@ impl SeaChannelStore {
             .ok_or_else(|| DomainError::not_found(missing::CHANNEL.0, missing::CHANNEL.1))
     }
 
+    /// One attempt: unset the other defaults (when this one becomes default), then insert. A
+    /// concurrent default wins the partial unique index and makes this attempt fail.
+    async fn try_create(
+        &self,
+        cx: &TenantCtx,
+        input: ChannelInput,
+    ) -> Result<whatsapps::Model, DbErr> {
+        let txn = self.db.begin().await?;
+        let existing = scoped::<whatsapps::Entity>(cx).count(&txn).await?;
+        let make_default = input.is_default || existing == 0;
+        if make_default {
+            unset_defaults(&txn, cx, None).await?;
+        }
+        let at = now();
+        let mut am = whatsapps::ActiveModel {
+            status: Set(Some(ChannelStatus::Disconnected.as_str().to_owned())),
+            is_default: Set(make_default),
+            retries: Set(0),
+            tenant_id: Set(tenant_of(cx)),
+            is_deleted: Set(Some(false)),
+            created_at: Set(at),
+            updated_at: Set(at),
+            ..Default::default()
+        };
+        apply_input(&mut am, input);
+        let row = am.insert(&txn).await?;
+        txn.commit().await?;
+        Ok(row)
+    }
+
+    async fn try_update(
+        &self,
+        cx: &TenantCtx,
+        row: whatsapps::Model,
+        input: ChannelInput,
+    ) -> Result<whatsapps::Model, DbErr> {
+        let txn = self.db.begin().await?;
+        let make_default = input.is_default && !row.is_default;
+        if make_default {
+            unset_defaults(&txn, cx, Some(row.id)).await?;
+        }
+        let mut am: whatsapps::ActiveModel = row.into();
+        if make_default {
+            am.is_default = Set(true);
+        }
+        apply_input(&mut am, input);
+        am.updated_at = Set(now());
+        let row = am.update(&txn).await?;
+        txn.commit().await?;
+        Ok(row)
+    }
+
+    /// After a unique violation: the name is taken (a conflict), or a concurrent default won
+    /// (retry).
+    async fn name_conflict_or_retry(
+        &self,
+        cx: &TenantCtx,
+        name: &str,
+        own: Option<WhatsappId>,
+    ) -> Result<()> {
+        let mut query =
+            scoped::<whatsapps::Entity>(cx).filter(whatsapps::Column::Name.eq(name.trim()));
+        if let Some(own) = own {
+            query = query.filter(whatsapps::Column::Id.ne(own.get()));
+        }
+        if query.count(&self.db).await.map_err(db_err)? > 0 {
+            Err(DomainError::conflict(NAME_TAKEN.0, NAME_TAKEN.1))
+        } else {
+            Ok(())
+        }
+    }
+
     async fn check_flow(&self, cx: &TenantCtx, flow: Option<ChatFlowId>) -> Result<()> {
         match flow {
             Some(f) => {
@@ -57,14 +132,18 @@ impl SeaChannelStore {
     }
 }
 
-async fn unset_other_defaults(txn: &DatabaseTransaction, cx: &TenantCtx, keep: i32) -> Result<()> {
-    update_scoped::<whatsapps::Entity>(cx)
+async fn unset_defaults(
+    txn: &DatabaseTransaction,
+    cx: &TenantCtx,
+    except: Option<i32>,
+) -> Result<(), DbErr> {
+    let mut update = update_scoped::<whatsapps::Entity>(cx)
         .col_expr(whatsapps::Column::IsDefault, Expr::value(false))
-        .filter(whatsapps::Column::Id.ne(keep))
-        .filter(whatsapps::Column::IsDefault.eq(true))
-        .exec(txn)
-        .await
-        .map_err(db_err)?;
+        .filter(whatsapps::Column::IsDefault.eq(true));
+    if let Some(keep) = except {
+        update = update.filter(whatsapps::Column::Id.ne(keep));
+    }
+    update.exec(txn).await?;
     Ok(())
 }
 
@@ -113,33 +192,17 @@ impl ChannelStore for SeaChannelStore {
     async fn create(&self, cx: &TenantCtx, input: ChannelInput) -> Result<Channel> {
         input.validate()?;
         self.check_flow(cx, input.chat_flow_id).await?;
-        let txn = self.db.begin().await.map_err(db_err)?;
-        let existing = scoped::<whatsapps::Entity>(cx)
-            .count(&txn)
-            .await
-            .map_err(db_err)?;
-        let make_default = input.is_default || existing == 0;
-        let at = now();
-        let mut am = whatsapps::ActiveModel {
-            status: Set(Some(ChannelStatus::Disconnected.as_str().to_owned())),
-            is_default: Set(make_default),
-            retries: Set(0),
-            tenant_id: Set(tenant_of(cx)),
-            is_deleted: Set(Some(false)),
-            created_at: Set(at),
-            updated_at: Set(at),
-            ..Default::default()
-        };
-        apply_input(&mut am, input);
-        let row = am
-            .insert(&txn)
-            .await
-            .map_err(db_err_as(NAME_TAKEN, NAME_TAKEN))?;
-        if make_default {
-            unset_other_defaults(&txn, cx, row.id).await?;
+        for _ in 0..DEFAULT_ATTEMPTS {
+            match self.try_create(cx, input.clone()).await {
+                Err(e) if is_unique_violation(&e) => {
+                    self.name_conflict_or_retry(cx, &input.name, None).await?
+                }
+                other => return other.map_err(db_err).and_then(to_channel),
+            }
         }
-        txn.commit().await.map_err(db_err)?;
-        to_channel(row)
+        Err(DomainError::Unavailable(
+            "channel create kept losing races for the default".into(),
+        ))
     }
 
     async fn get(&self, cx: &TenantCtx, id: WhatsappId) -> Result<Channel> {
@@ -167,24 +230,19 @@ impl ChannelStore for SeaChannelStore {
     async fn update(&self, cx: &TenantCtx, id: WhatsappId, input: ChannelInput) -> Result<Channel> {
         input.validate()?;
         self.check_flow(cx, input.chat_flow_id).await?;
-        let row = self.load(cx, id).await?;
-        let make_default = input.is_default;
-        let txn = self.db.begin().await.map_err(db_err)?;
-        let mut am: whatsapps::ActiveModel = row.into();
-        if make_default {
-            am.is_default = Set(true);
+        for _ in 0..DEFAULT_ATTEMPTS {
+            let row = self.load(cx, id).await?;
+            match self.try_update(cx, row, input.clone()).await {
+                Err(e) if is_unique_violation(&e) => {
+                    self.name_conflict_or_retry(cx, &input.name, Some(id))
+                        .await?
+                }
+                other => return other.map_err(db_err).and_then(to_channel),
+            }
         }
-        apply_input(&mut am, input);
-        am.updated_at = Set(now());
-        let row = am
-            .update(&txn)
-            .await
-            .map_err(db_err_as(NAME_TAKEN, NAME_TAKEN))?;
-        if make_default {
-            unset_other_defaults(&txn, cx, row.id).await?;
-        }
-        txn.commit().await.map_err(db_err)?;
-        to_channel(row)
+        Err(DomainError::Unavailable(
+            "channel update kept losing races for the default".into(),
+        ))
     }
 
     async fn set_session_state(

@@ -7,7 +7,7 @@ use sea_orm::{
     QueryOrder, QuerySelect, Set, TransactionTrait,
 };
 use tiktickets_domain::ids::{ContactId, CustomFieldId, TagId, TenantId, UserId};
-use tiktickets_domain::phone::{ContactNumber, lookup_variants};
+use tiktickets_domain::phone::{ContactNumber, canonical_brazilian, lookup_variants};
 use tiktickets_domain::store::contacts::{
     Contact, ContactInput, ContactStore, CustomField, CustomFieldInput, InboundContact,
 };
@@ -99,6 +99,15 @@ impl SeaContactStore {
     }
 }
 
+/// The form a number is stored in: Brazilian mobiles always with the ninth digit, so the
+/// unique index on (number, tenantId) also catches the other form arriving concurrently.
+fn stored_number(number: &ContactNumber) -> String {
+    match number {
+        ContactNumber::Phone(digits) => canonical_brazilian(digits),
+        other => other.as_str().to_owned(),
+    }
+}
+
 pub(crate) fn to_contact(m: contacts::Model) -> Contact {
     Contact {
         id: ContactId::new(m.id),
@@ -141,7 +150,7 @@ impl ContactStore for SeaContactStore {
         let am = contacts::ActiveModel {
             name: Set(input.name.trim().to_owned()),
             is_group: Set(input.number.as_ref().is_some_and(ContactNumber::is_group)),
-            number: Set(input.number.map(|n| n.as_str().to_owned())),
+            number: Set(input.number.as_ref().map(stored_number)),
             email: Set(input.email.filter(|e| !e.is_empty())),
             profile_pic_url: Set(input.profile_pic_url),
             tenant_id: Set(tenant_of(cx)),
@@ -168,7 +177,7 @@ impl ContactStore for SeaContactStore {
     ) -> Result<Page<Contact>> {
         let mut query = scoped::<contacts::Entity>(cx);
         if let Some(term) = search.map(str::trim).filter(|s| !s.is_empty()) {
-            let pattern = format!("%{}%", term.to_lowercase());
+            let pattern = crate::stores::contains_pattern(term);
             query = query.filter(
                 Condition::any()
                     .add(
@@ -207,7 +216,7 @@ impl ContactStore for SeaContactStore {
         am.name = Set(input.name.trim().to_owned());
         if let Some(number) = input.number {
             am.is_group = Set(number.is_group());
-            am.number = Set(Some(number.as_str().to_owned()));
+            am.number = Set(Some(stored_number(&number)));
         }
         am.email = Set(input.email.filter(|e| !e.is_empty()));
         if input.profile_pic_url.is_some() {
@@ -299,7 +308,7 @@ impl ContactStore for SeaContactStore {
             let at = now();
             let am = contacts::ActiveModel {
                 name: Set(name),
-                number: Set(Some(inbound.number.as_str().to_owned())),
+                number: Set(Some(stored_number(&inbound.number))),
                 is_group: Set(inbound.number.is_group()),
                 pushname: Set(inbound.pushname.clone()),
                 profile_pic_url: Set(inbound.profile_pic_url.clone()),

@@ -112,3 +112,18 @@ pub(crate) mod missing {
     pub(crate) const CAMPAIGN: (&str, &str) = ("campaign", "ERR_CAMPAIGN_NOT_FOUND");
     pub(crate) const FAST_REPLY: (&str, &str) = ("fast reply", "ERR_NO_FAST_REPLY_FOUND");
 }
+
+/// A case-insensitive "contains" pattern for `LIKE` against `lower(column)`: the term is
+/// lower-cased and its `%`, `_` and `\` are escaped, so they match themselves.
+pub(crate) fn contains_pattern(term: &str) -> sea_orm::sea_query::LikeExpr {
+    let mut escaped = String::with_capacity(term.len() + 2);
+    escaped.push('%');
+    for c in term.to_lowercase().chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            escaped.push('\\');
+        }
+        escaped.push(c);
+    }
+    escaped.push('%');
+    sea_orm::sea_query::LikeExpr::new(escaped).escape('\\')
+}

@@ -293,7 +293,7 @@ impl TicketStore for SeaTicketStore {
             query = query.filter(tickets::Column::UserId.is_null());
         }
         if let Some(term) = q.search.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-            let pattern = format!("%{}%", term.to_lowercase());
+            let pattern = crate::stores::contains_pattern(term);
             let mut any = Condition::any()
                 .add(
                     Expr::expr(Func::lower(Expr::col((

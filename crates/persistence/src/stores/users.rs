@@ -101,7 +101,7 @@ impl UserStore for SeaUserStore {
     ) -> Result<Page<User>> {
         let mut query = scoped::<users::Entity>(cx);
         if let Some(term) = search.map(str::trim).filter(|s| !s.is_empty()) {
-            let pattern = format!("%{}%", term.to_lowercase());
+            let pattern = crate::stores::contains_pattern(term);
             query = query.filter(
                 Condition::any()
                     .add(

@@ -3,8 +3,14 @@
 //!
 //! Every suite includes this module; each uses only part of it.
 
-#![allow(dead_code, reason = "each crud_* test binary uses a different subset of the fixtures")]
-#![allow(clippy::expect_used, reason = "test fixtures: a broken fixture must stop the test")]
+#![allow(
+    dead_code,
+    reason = "each crud_* test binary uses a different subset of the fixtures"
+)]
+#![allow(
+    clippy::expect_used,
+    reason = "test fixtures: a broken fixture must stop the test"
+)]
 
 use std::fmt::Debug;
 
@@ -13,8 +19,7 @@ use tiktickets_domain::enums::{
     ChannelType, MessageAck, TenantStatus, TicketChannel, TicketStatus, UserProfile,
 };
 use tiktickets_domain::ids::{ContactId, QueueId, TenantId, UserId, WhatsappId};
-use tiktickets_domain::phone;
-use tiktickets_domain::store::Stores;
+use tiktickets_domain::phone::{self, ContactNumber};
 use tiktickets_domain::store::campaigns::CampaignInput;
 use tiktickets_domain::store::channels::{Channel, ChannelInput};
 use tiktickets_domain::store::contacts::{Contact, ContactInput};
@@ -24,6 +29,7 @@ use tiktickets_domain::store::tags::{Tag, TagInput};
 use tiktickets_domain::store::tenants::NewTenant;
 use tiktickets_domain::store::tickets::{NewTicket, Ticket};
 use tiktickets_domain::store::users::{NewUser, User};
+use tiktickets_domain::store::{PageRequest, Stores};
 use tiktickets_domain::{DomainError, PlatformCtx, TenantCtx};
 use tiktickets_persistence::{Db, build_stores};
 use tiktickets_test_support::TestDb;
@@ -50,7 +56,13 @@ impl Env {
         db.migrate_up().await.expect(backend);
         let stores = build_stores(&db);
         let (tenant, admin, cx) = provision(&stores, "Tenant A", "admin@a.example", backend).await;
-        Env { stores, backend, tenant, admin, cx }
+        Env {
+            stores,
+            backend,
+            tenant,
+            admin,
+            cx,
+        }
     }
 
     /// A second tenant with its own admin, for cross-tenant rules.
@@ -77,7 +89,13 @@ impl Env {
     pub async fn queue(&self, name: &str) -> Queue {
         self.stores
             .queues
-            .create(&self.cx, QueueInput { queue: name.to_owned(), is_active: true })
+            .create(
+                &self.cx,
+                QueueInput {
+                    queue: name.to_owned(),
+                    is_active: true,
+                },
+            )
             .await
             .expect(self.backend)
     }
@@ -110,7 +128,12 @@ impl Env {
     }
 
     /// A WhatsApp ticket of `contact` on `channel`.
-    pub async fn ticket(&self, contact: ContactId, channel: WhatsappId, status: TicketStatus) -> Ticket {
+    pub async fn ticket(
+        &self,
+        contact: ContactId,
+        channel: WhatsappId,
+        status: TicketStatus,
+    ) -> Ticket {
         self.stores
             .tickets
             .create(&self.cx, new_ticket(contact, Some(channel), status))
@@ -122,7 +145,9 @@ impl Env {
     pub async fn contact_channel_ticket(&self) -> (Contact, Channel, Ticket) {
         let contact = self.contact("Ticket Contact", "5511988887777").await;
         let channel = self.channel("Ticket Channel").await;
-        let ticket = self.ticket(contact.id, channel.id, TicketStatus::Pending).await;
+        let ticket = self
+            .ticket(contact.id, channel.id, TicketStatus::Pending)
+            .await;
         (contact, channel, ticket)
     }
 }
@@ -201,11 +226,20 @@ pub fn channel_input(name: &str, is_default: bool) -> ChannelInput {
 
 /// A tag input.
 pub fn tag_input(label: &str, is_active: bool) -> TagInput {
-    TagInput { tag: label.to_owned(), color: "#ff0000".to_owned(), is_active, auto_tag: None }
+    TagInput {
+        tag: label.to_owned(),
+        color: "#ff0000".to_owned(),
+        is_active,
+        auto_tag: None,
+    }
 }
 
 /// A ticket of `contact` with no user and no queue.
-pub fn new_ticket(contact: ContactId, channel: Option<WhatsappId>, status: TicketStatus) -> NewTicket {
+pub fn new_ticket(
+    contact: ContactId,
+    channel: Option<WhatsappId>,
+    status: TicketStatus,
+) -> NewTicket {
     NewTicket {
         contact_id: contact,
         whatsapp_id: channel,
@@ -241,9 +275,21 @@ pub fn new_message(ticket: &Ticket, body: &str) -> NewMessage {
     }
 }
 
+/// Page `n` of `size` rows.
+pub fn page(n: u64, size: u64) -> PageRequest {
+    PageRequest::new(n, size).expect("valid page")
+}
+
+/// A normalised number (fixtures are valid).
+pub fn number(raw: &str) -> ContactNumber {
+    phone::normalize(raw).expect("valid number")
+}
+
 /// A fixed, microsecond-exact instant (compares equal after a database round trip).
 pub fn at(day: u32, hour: u32) -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2030, 1, day, hour, 0, 0).single().expect("valid date")
+    Utc.with_ymd_and_hms(2030, 1, day, hour, 0, 0)
+        .single()
+        .expect("valid date")
 }
 
 /// A valid campaign on `channel`.

@@ -7,6 +7,10 @@
     dead_code,
     reason = "shared by the tenant_isolation and concurrency test crates; each uses a part"
 )]
+#![allow(
+    clippy::expect_used,
+    reason = "test fixtures: a broken fixture must stop the test loudly"
+)]
 
 use chrono::{TimeZone, Utc};
 use tiktickets_domain::enums::{
