@@ -1,15 +1,10 @@
 //! The `tiktickets` binary: reads the configuration, then runs one subcommand.
 
-mod cli;
-mod commands;
-mod serve;
-mod settings;
-
 use clap::Parser;
+use tiktickets_app::cli::{Cli, Command};
+use tiktickets_app::settings::Settings;
+use tiktickets_app::{commands, serve};
 use tracing_subscriber::EnvFilter;
-
-use crate::cli::{Cli, Command};
-use crate::settings::Settings;
 
 fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();

@@ -1,11 +1,115 @@
 //! `tiktickets serve`: migrate, seed, then serve HTTP until SIGINT/SIGTERM.
 
-use actix_web::{App, HttpResponse, HttpServer, web};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use actix_web::dev::Server;
+use actix_web::{HttpResponse, HttpServer, web};
 use serde_json::json;
-use tiktickets_persistence::Db;
+use tiktickets_domain::clock::SystemClock;
+use tiktickets_domain::events::NoopPublisher;
+use tiktickets_domain::jobs::LeavePending;
+use tiktickets_domain::services::Services;
+use tiktickets_http_api::{ApiConfig, ApiState, build_app};
+use tiktickets_persistence::{Db, build_stores};
 
 use crate::commands::{open_db, run_seed};
 use crate::settings::Settings;
+
+/// A migrated, seeded database and the API state built on it.
+pub struct Prepared {
+    /// The database.
+    pub db: Db,
+    /// The API's shared state.
+    pub state: ApiState,
+}
+
+/// A random secret for a run without a configured one.
+fn random_secret() -> String {
+    format!(
+        "{}{}",
+        uuid::Uuid::new_v4().simple(),
+        uuid::Uuid::new_v4().simple()
+    )
+}
+
+fn api_config(settings: &Settings) -> ApiConfig {
+    let mut jwt_secret = settings.auth.jwt_secret.clone();
+    let mut refresh_secret = settings.auth.refresh_secret.clone();
+    if jwt_secret.is_empty() || refresh_secret.is_empty() {
+        tracing::warn!(
+            "auth.jwt_secret / auth.refresh_secret are not set: using random secrets, so every \
+             session ends when the server restarts"
+        );
+        jwt_secret = random_secret();
+        refresh_secret = random_secret();
+    }
+    let mut config = ApiConfig::with_secrets(
+        &jwt_secret,
+        &refresh_secret,
+        PathBuf::from(settings.media.dir.trim()),
+    );
+    config.access_ttl = Duration::from_secs(settings.auth.access_token_minutes.saturating_mul(60));
+    config.refresh_ttl =
+        Duration::from_secs(settings.auth.refresh_token_days.saturating_mul(24 * 3600));
+    config.login_max_failures = settings.auth.login_max_failures;
+    config.login_window = Duration::from_secs(settings.auth.login_window_seconds);
+    config.cors_origins = settings
+        .http
+        .cors_origins
+        .split(',')
+        .map(str::trim)
+        .filter(|o| !o.is_empty())
+        .map(str::to_owned)
+        .collect();
+    config.json_limit_bytes = settings.http.json_limit_bytes;
+    config.upload_limit_bytes = settings.http.upload_limit_bytes;
+    config.public_url = settings.http.public_url.trim().to_owned();
+    config
+}
+
+/// Opens, migrates and seeds the database, and wires the adapters into the API state.
+pub async fn prepare(settings: &Settings) -> anyhow::Result<Prepared> {
+    let db = open_db(settings).await?;
+    tracing::info!(database = %settings.redacted_database_url(), "migrating");
+    db.migrate_up().await?;
+    run_seed(settings, &db).await?;
+    let stores = build_stores(&db);
+    // Until the realtime gateway and the job workers exist, events are dropped and outbound
+    // messages stay pending in the outbox (never lost).
+    let services = Services::new(
+        stores,
+        Arc::new(NoopPublisher),
+        Arc::new(LeavePending),
+        Arc::new(SystemClock),
+    );
+    let state = ApiState::new(api_config(settings), services);
+    Ok(Prepared { db, state })
+}
+
+/// Binds the HTTP server (not yet running) and returns its addresses.
+pub fn http_server(
+    prepared: &Prepared,
+    host: &str,
+    port: u16,
+    workers: Option<usize>,
+) -> anyhow::Result<(Server, Vec<SocketAddr>)> {
+    let state = prepared.state.clone();
+    let db = web::Data::new(prepared.db.clone());
+    let mut server = HttpServer::new(move || {
+        build_app(state.clone())
+            .app_data(db.clone())
+            .route("/health", web::get().to(health))
+    });
+    if let Some(workers) = workers {
+        server = server.workers(workers);
+    }
+    let server = server.bind((host, port))?;
+    let addrs = server.addrs();
+    Ok((server.run(), addrs))
+}
 
 /// Runs the server.
 pub async fn serve(
@@ -13,27 +117,17 @@ pub async fn serve(
     host: Option<String>,
     port: Option<u16>,
 ) -> anyhow::Result<()> {
-    let db = open_db(&settings).await?;
-    tracing::info!(database = %settings.redacted_database_url(), "migrating");
-    db.migrate_up().await?;
-    run_seed(&settings, &db).await?;
-
+    let prepared = prepare(&settings).await?;
     let host = host.unwrap_or_else(|| settings.server.host.clone());
     let port = port.unwrap_or(settings.server.port);
-    let state = web::Data::new(db.clone());
-    let server = HttpServer::new(move || {
-        App::new()
-            .app_data(state.clone())
-            .route("/health", web::get().to(health))
-    })
-    .bind((host.as_str(), port))?;
-    for addr in server.addrs() {
+    let (server, addrs) = http_server(&prepared, &host, port, None)?;
+    for addr in addrs {
         // Tests and operators read this line to find the port when 0 was asked for.
         println!("listening on http://{addr}");
     }
-    server.run().await?;
+    server.await?;
     tracing::info!("stopped");
-    db.close().await?;
+    prepared.db.close().await?;
     Ok(())
 }
 

@@ -21,8 +21,54 @@ pub struct Settings {
     pub redis: RedisSettings,
     /// First-start users.
     pub seed: SeedSettings,
+    /// Tokens and login throttling.
+    pub auth: AuthSettings,
+    /// HTTP limits, CORS, public URL.
+    pub http: HttpSettings,
+    /// Media storage.
+    pub media: MediaSettings,
     /// Logging.
     pub log: LogSettings,
+}
+
+/// `[auth]`.
+#[derive(Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AuthSettings {
+    /// Access-token secret (empty: random per start).
+    pub jwt_secret: String,
+    /// Refresh-token secret (empty: random per start).
+    pub refresh_secret: String,
+    /// Access-token lifetime.
+    pub access_token_minutes: u64,
+    /// Refresh-token lifetime.
+    pub refresh_token_days: u64,
+    /// Failed logins per IP and e-mail before 429.
+    pub login_max_failures: u32,
+    /// Throttling window.
+    pub login_window_seconds: u64,
+}
+
+/// `[http]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HttpSettings {
+    /// Comma-separated allowed origins (empty: any).
+    pub cors_origins: String,
+    /// Largest JSON body.
+    pub json_limit_bytes: usize,
+    /// Largest uploaded file.
+    pub upload_limit_bytes: usize,
+    /// Base URL of media links (empty: from the request).
+    pub public_url: String,
+}
+
+/// `[media]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MediaSettings {
+    /// Root folder.
+    pub dir: String,
 }
 
 /// `[server]`.
@@ -74,6 +120,21 @@ pub struct LogSettings {
 }
 
 impl Settings {
+    /// The embedded defaults with some keys replaced (`("server.port", "0")`); no files, no
+    /// environment. For tests and embedding.
+    pub fn from_overrides(overrides: &[(&str, &str)]) -> Result<Settings, config::ConfigError> {
+        let mut builder = config::Config::builder().add_source(config::File::from_str(
+            EMBEDDED_DEFAULTS,
+            config::FileFormat::Toml,
+        ));
+        for (key, value) in overrides {
+            builder = builder.set_override(*key, *value)?;
+        }
+        let settings: Settings = builder.build()?.try_deserialize()?;
+        settings.validate()?;
+        Ok(settings)
+    }
+
     /// Loads every layer; `profile` defaults to `TIKTICKETS_PROFILE`.
     pub fn load() -> Result<Settings, config::ConfigError> {
         let profile = std::env::var("TIKTICKETS_PROFILE")
@@ -130,6 +191,33 @@ impl Settings {
             if tiktickets_domain::validate::email(key, email).is_err() {
                 problems.push(format!("{key} is not a valid e-mail address"));
             }
+        }
+        for (key, secret) in [
+            ("auth.jwt_secret", &self.auth.jwt_secret),
+            ("auth.refresh_secret", &self.auth.refresh_secret),
+        ] {
+            if !secret.is_empty() && secret.chars().count() < 32 {
+                problems.push(format!(
+                    "{key} must have at least 32 characters (or be empty)"
+                ));
+            }
+        }
+        if !self.auth.jwt_secret.is_empty() && self.auth.jwt_secret == self.auth.refresh_secret {
+            problems.push("auth.jwt_secret and auth.refresh_secret must differ".to_owned());
+        }
+        if self.auth.access_token_minutes == 0 || self.auth.refresh_token_days == 0 {
+            problems.push("token lifetimes must be at least 1".to_owned());
+        }
+        if self.auth.login_max_failures == 0 || self.auth.login_window_seconds == 0 {
+            problems.push(
+                "auth.login_max_failures and login_window_seconds must be at least 1".to_owned(),
+            );
+        }
+        if self.http.json_limit_bytes < 1024 || self.http.upload_limit_bytes < 1024 {
+            problems.push("http body limits must be at least 1024 bytes".to_owned());
+        }
+        if self.media.dir.trim().is_empty() {
+            problems.push("media.dir must not be empty".to_owned());
         }
         for (key, pw) in [
             ("seed.admin_password", &self.seed.admin_password),
@@ -200,7 +288,12 @@ mod tests {
             .and_then(|c| c.try_deserialize())
             .expect("defaults deserialize");
         settings.validate().expect("defaults are valid");
-        assert_eq!(settings.server.port, 8080);
+        assert_eq!(settings.server.port, 8082);
+        assert_eq!(settings.media.dir, "data/media");
+        assert!(
+            settings.auth.jwt_secret.is_empty(),
+            "no secret ships in the defaults"
+        );
         assert!(
             settings
                 .database

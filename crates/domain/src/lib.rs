@@ -3,10 +3,13 @@
 //! adapters implement (stores, gateways, queues). It performs no I/O and depends on no
 //! database, web, Redis or browser crate; CI checks that.
 
+pub mod clock;
 pub mod ctx;
 pub mod enums;
 pub mod error;
+pub mod events;
 pub mod ids;
+pub mod jobs;
 pub mod password;
 pub mod store;
 pub mod validate;
@@ -14,6 +17,10 @@ pub mod validate;
 pub mod business_hours;
 pub mod phone;
 pub mod protocol;
+pub mod services;
+pub mod setting_rules;
+pub mod statistics;
+pub mod template;
 pub mod ticket_transition;
 
 pub use ctx::{Actor, PlatformCtx, TenantCtx};

@@ -7,7 +7,8 @@
 //! appears in any other file.
 
 use sea_orm::{ColumnTrait, DeleteMany, EntityTrait, QueryFilter, Select, UpdateMany};
-use tiktickets_domain::TenantCtx;
+use tiktickets_domain::ids::TenantId;
+use tiktickets_domain::{PlatformCtx, TenantCtx};
 
 use crate::entities::TenantOwned;
 
@@ -41,6 +42,29 @@ pub(crate) fn unscoped_children_delete<E: EntityTrait>() -> DeleteMany<E> {
 /// path, which is the one global read by design.
 pub(crate) fn unscoped_global<E: EntityTrait>() -> Select<E> {
     E::find()
+}
+
+/// An UPDATE of a global table (`Tenants`); platform work only.
+pub(crate) fn unscoped_global_update<E: EntityTrait>(_p: &PlatformCtx) -> UpdateMany<E> {
+    E::update_many()
+}
+
+/// A DELETE of a global table (`Tenants`); platform work only.
+pub(crate) fn unscoped_global_delete<E: EntityTrait>(_p: &PlatformCtx) -> DeleteMany<E> {
+    E::delete_many()
+}
+
+/// Rows of `E` in `tenant`, for platform work on one named tenant (deleting it).
+pub(crate) fn of_tenant<E: TenantOwned>(_p: &PlatformCtx, tenant: TenantId) -> Select<E> {
+    E::find().filter(E::tenant_column().eq(tenant.get()))
+}
+
+/// A DELETE of `E` limited to `tenant`, for platform work on one named tenant.
+pub(crate) fn delete_of_tenant<E: TenantOwned>(
+    _p: &PlatformCtx,
+    tenant: TenantId,
+) -> DeleteMany<E> {
+    E::delete_many().filter(E::tenant_column().eq(tenant.get()))
 }
 
 /// The tenant a new row gets: always the context's, never input.

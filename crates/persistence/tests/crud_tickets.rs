@@ -20,12 +20,8 @@ use tiktickets_test_support::TestDb;
 fn query(statuses: &[TicketStatus], search: Option<&str>, page: PageRequest) -> TicketQuery {
     TicketQuery {
         statuses: statuses.to_vec(),
-        queue_ids: vec![],
-        user_id: None,
-        only_unread: false,
-        only_unassigned: false,
         search: search.map(str::to_owned),
-        page,
+        ..TicketQuery::all(page)
     }
 }
 

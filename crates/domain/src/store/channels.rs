@@ -73,13 +73,14 @@ pub struct ChannelInput {
     pub farewell_message: Option<String>,
     /// Bot flow (must belong to the tenant).
     pub chat_flow_id: Option<ChatFlowId>,
-    /// Telegram bot token.
+    /// Telegram bot token. On update, `None` keeps the stored secret and `Some("")` clears
+    /// it (the secrets are never read back through the API).
     pub token_telegram: Option<String>,
     /// Instagram user.
     pub instagram_user: Option<String>,
-    /// Instagram key.
+    /// Instagram key (kept on update when `None`, like the token).
     pub instagram_key: Option<String>,
-    /// WABA API key.
+    /// WABA API key (kept on update when `None`, like the token).
     pub token_api: Option<String>,
     /// WABA provider.
     pub waba_bsp: Option<WabaBsp>,

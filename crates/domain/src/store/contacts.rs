@@ -35,10 +35,12 @@ pub struct Contact {
     /// WhatsApp "is user".
     pub is_user: Option<bool>,
     /// WhatsApp "is WhatsApp contact".
+    #[serde(rename = "isWAContact")]
     pub is_wa_contact: Option<bool>,
     /// Telegram chat id.
     pub telegram_id: Option<i64>,
     /// Instagram id.
+    #[serde(rename = "instagramPK")]
     pub instagram_pk: Option<i64>,
     /// Messenger PSID.
     pub messenger_id: Option<String>,
@@ -180,4 +182,58 @@ pub trait ContactStore: Send + Sync {
     ) -> Result<Vec<CustomField>>;
     /// The contact's custom fields.
     async fn custom_fields(&self, cx: &TenantCtx, id: ContactId) -> Result<Vec<CustomField>>;
+    /// Contacts matching a query (search, tags, wallets, agent visibility), by name.
+    async fn query(&self, cx: &TenantCtx, query: &ContactQuery) -> Result<Page<Contact>>;
+    /// The contacts with these ids that exist in the tenant (any order; unknown ids skipped).
+    async fn get_many(&self, cx: &TenantCtx, ids: &[ContactId]) -> Result<Vec<Contact>>;
+    /// The tags of several contacts at once, as `(contact, tag)` pairs.
+    async fn tags_of_many(
+        &self,
+        cx: &TenantCtx,
+        ids: &[ContactId],
+    ) -> Result<Vec<(ContactId, Tag)>>;
+    /// How many contacts were created in `[from, to)`.
+    async fn count_created_between(
+        &self,
+        cx: &TenantCtx,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<u64>;
+}
+
+/// Filters of the contact list.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ContactQuery {
+    /// Name or number contains this text (case-insensitive).
+    pub search: Option<String>,
+    /// Only contacts carrying at least one of these tags.
+    pub tag_ids: Vec<TagId>,
+    /// Only contacts in the wallet of one of these users.
+    pub wallet_ids: Vec<UserId>,
+    /// Rule C-9: only contacts without a wallet or in this agent's wallet. `None`: all (admins).
+    pub visible_to: Option<UserId>,
+    /// Only contacts created in `[from, to)`.
+    pub created_from: Option<DateTime<Utc>>,
+    /// See `created_from`.
+    pub created_to: Option<DateTime<Utc>>,
+    /// Only individual contacts (no groups).
+    pub exclude_groups: bool,
+    /// The page to read.
+    pub page: PageRequest,
+}
+
+impl ContactQuery {
+    /// A query with no filter for one page.
+    pub fn all(page: PageRequest) -> Self {
+        Self {
+            search: None,
+            tag_ids: Vec::new(),
+            wallet_ids: Vec::new(),
+            visible_to: None,
+            created_from: None,
+            created_to: None,
+            exclude_groups: false,
+            page,
+        }
+    }
 }

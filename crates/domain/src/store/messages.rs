@@ -9,6 +9,7 @@ use crate::enums::{MediaType, MessageAck, MessageStatus, SendType};
 use crate::error::Result;
 use crate::ids::{ContactId, MessageId, TenantId, TicketId, UserId};
 use crate::store::page::{Page, PageRequest};
+use crate::store::tickets::Ticket;
 use crate::validate;
 
 /// A message row (`Messages`).
@@ -178,4 +179,20 @@ pub trait MessageStore: Send + Sync {
     async fn mark_ticket_read(&self, cx: &TenantCtx, ticket: TicketId) -> Result<u64>;
     /// Deletes a message row (an unsent scheduled message).
     async fn delete(&self, cx: &TenantCtx, id: &MessageId) -> Result<()>;
+    /// The outbox write: stores an outbound message and updates its ticket (preview =
+    /// `new.body`, `lastMessageAt = at_ms`, `answered = true`, one more unread message when
+    /// `count_unread`) in one transaction. Returns both rows as committed.
+    async fn insert_outbound(
+        &self,
+        cx: &TenantCtx,
+        new: NewMessage,
+        at_ms: i64,
+        count_unread: bool,
+    ) -> Result<(Message, Ticket)>;
+    /// Scheduled messages of a ticket that are still waiting to be sent (`pending` with a
+    /// `scheduleDate`), soonest first.
+    async fn scheduled_for_ticket(&self, cx: &TenantCtx, ticket: TicketId) -> Result<Vec<Message>>;
+    /// Stamps `protocolNumber` on the ticket's messages that have none (rule P-3); returns how
+    /// many changed.
+    async fn stamp_protocol(&self, cx: &TenantCtx, ticket: TicketId, number: &str) -> Result<u64>;
 }

@@ -8,6 +8,8 @@ use crate::ctx::{PlatformCtx, TenantCtx};
 use crate::enums::{TenantStatus, UserProfile};
 use crate::error::Result;
 use crate::ids::{TenantId, UserId};
+use crate::store::channels::Channel;
+use crate::store::page::{Page, PageRequest};
 use crate::store::users::User;
 use crate::validate;
 
@@ -135,4 +137,22 @@ pub trait TenantStore: Send + Sync {
     async fn find_login(&self, email: &str) -> Result<Option<LoginRecord>>;
     /// The super-admins of the platform (for seeding and checks).
     async fn count_users_with_profile(&self, p: &PlatformCtx, profile: UserProfile) -> Result<u64>;
+    /// Deletes a tenant and all its data, in one transaction.
+    async fn delete(&self, p: &PlatformCtx, id: TenantId) -> Result<()>;
+    /// Users of every tenant (or of one), whose name or e-mail contains `search`, by name.
+    async fn list_users(
+        &self,
+        p: &PlatformCtx,
+        search: Option<&str>,
+        tenant: Option<TenantId>,
+        page: PageRequest,
+    ) -> Result<Page<User>>;
+    /// The tenant a user belongs to (`ERR_NO_USER_FOUND` when the user does not exist).
+    async fn tenant_of_user(&self, p: &PlatformCtx, user: UserId) -> Result<TenantId>;
+    /// Channels of every tenant (or of one), by tenant then name.
+    async fn list_channels(
+        &self,
+        p: &PlatformCtx,
+        tenant: Option<TenantId>,
+    ) -> Result<Vec<Channel>>;
 }

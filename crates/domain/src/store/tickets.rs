@@ -7,7 +7,7 @@ use serde::Serialize;
 use crate::ctx::TenantCtx;
 use crate::enums::{TicketChannel, TicketStatus};
 use crate::error::Result;
-use crate::ids::{ChatFlowId, ContactId, QueueId, TenantId, TicketId, UserId, WhatsappId};
+use crate::ids::{ChatFlowId, ContactId, QueueId, TagId, TenantId, TicketId, UserId, WhatsappId};
 use crate::store::page::{Page, PageRequest};
 use crate::validate;
 
@@ -194,8 +194,34 @@ pub struct TicketQuery {
     pub only_unassigned: bool,
     /// Ticket id, contact name or number contains this text.
     pub search: Option<String>,
+    /// Only group tickets (`Some(true)`) or only individual ones (`Some(false)`).
+    pub is_group: Option<bool>,
+    /// Only tickets whose contact carries at least one of these tags.
+    pub tag_ids: Vec<TagId>,
+    /// Only tickets this agent may see (data-model.md §7.6): group tickets, every ticket when
+    /// the tenant has no queues, tickets of the agent's queues, tickets assigned to the agent,
+    /// tickets of contacts in the agent's wallet. `None`: no visibility restriction (admins).
+    pub visible_to: Option<UserId>,
     /// The page to read.
     pub page: PageRequest,
+}
+
+impl TicketQuery {
+    /// A query with no filter for one page.
+    pub fn all(page: PageRequest) -> Self {
+        Self {
+            statuses: Vec::new(),
+            queue_ids: Vec::new(),
+            user_id: None,
+            only_unread: false,
+            only_unassigned: false,
+            search: None,
+            is_group: None,
+            tag_ids: Vec::new(),
+            visible_to: None,
+            page,
+        }
+    }
 }
 
 /// Tickets of the caller's tenant.
@@ -234,4 +260,11 @@ pub trait TicketStore: Send + Sync {
         at_ms: i64,
         from_me: bool,
     ) -> Result<Ticket>;
+    /// Tickets created in `[from, to)`, for the dashboards (oldest first).
+    async fn created_between(
+        &self,
+        cx: &TenantCtx,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<Vec<Ticket>>;
 }

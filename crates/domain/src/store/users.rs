@@ -140,4 +140,7 @@ pub trait UserStore: Send + Sync {
     ) -> Result<Vec<Queue>>;
     /// The user's queues.
     async fn queues(&self, cx: &TenantCtx, id: UserId) -> Result<Vec<Queue>>;
+    /// Replaces the stored hash with an upgraded hash of the *same* password (bcrypt to
+    /// argon2id at login); unlike a password change it keeps the user's tokens valid.
+    async fn rehash_password(&self, cx: &TenantCtx, id: UserId, hash: &str) -> Result<()>;
 }

@@ -88,7 +88,24 @@ impl SeaChannelStore {
         if make_default {
             am.is_default = Set(true);
         }
+        // Secrets the caller does not send are kept (the API never shows them back).
+        let keep = |v: &Option<String>| v.is_none();
+        let (keep_telegram, keep_key, keep_api) = (
+            keep(&input.token_telegram),
+            keep(&input.instagram_key),
+            keep(&input.token_api),
+        );
+        let before = am.clone();
         apply_input(&mut am, input);
+        if keep_telegram {
+            am.token_telegram = before.token_telegram;
+        }
+        if keep_key {
+            am.instagram_key = before.instagram_key;
+        }
+        if keep_api {
+            am.token_api = before.token_api;
+        }
         am.updated_at = Set(now());
         let row = am.update(&txn).await?;
         txn.commit().await?;
@@ -173,16 +190,18 @@ pub(crate) fn to_channel(m: whatsapps::Model) -> Result<Channel> {
     })
 }
 
+/// Writes the editable fields; an empty secret clears it.
 fn apply_input(am: &mut whatsapps::ActiveModel, input: ChannelInput) {
+    let secret = |v: Option<String>| v.filter(|s| !s.is_empty());
     am.name = Set(input.name.trim().to_owned());
     am.r#type = Set(input.r#type.as_str().to_owned());
     am.is_active = Set(input.is_active);
     am.farewell_message = Set(input.farewell_message);
     am.chat_flow_id = Set(input.chat_flow_id.map(ChatFlowId::get));
-    am.token_telegram = Set(input.token_telegram);
+    am.token_telegram = Set(secret(input.token_telegram));
     am.instagram_user = Set(input.instagram_user);
-    am.instagram_key = Set(input.instagram_key);
-    am.token_api = Set(input.token_api);
+    am.instagram_key = Set(secret(input.instagram_key));
+    am.token_api = Set(secret(input.token_api));
     am.waba_bsp = Set(input.waba_bsp.map(|b| b.as_str().to_owned()));
     am.fb_page_id = Set(input.fb_page_id);
 }

@@ -1,6 +1,7 @@
 //! `ContactStore` on SeaORM: contacts, tags, wallets and custom fields of the caller's tenant.
 
 use async_trait::async_trait;
+use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, Func};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, DatabaseConnection, PaginatorTrait, QueryFilter,
@@ -9,7 +10,8 @@ use sea_orm::{
 use tiktickets_domain::ids::{ContactId, CustomFieldId, TagId, TenantId, UserId};
 use tiktickets_domain::phone::{ContactNumber, canonical_brazilian, lookup_variants};
 use tiktickets_domain::store::contacts::{
-    Contact, ContactInput, ContactStore, CustomField, CustomFieldInput, InboundContact,
+    Contact, ContactInput, ContactQuery, ContactStore, CustomField, CustomFieldInput,
+    InboundContact,
 };
 use tiktickets_domain::store::tags::Tag;
 use tiktickets_domain::store::{Page, PageRequest};
@@ -21,7 +23,7 @@ use crate::entities::{
 use crate::error::{db_err, db_err_as, is_unique_violation};
 use crate::scope::{delete_scoped, scoped, tenant_of, unscoped_children, unscoped_children_delete};
 use crate::stores::tags::to_tag;
-use crate::stores::{missing, now};
+use crate::stores::{contacts_query, missing, now};
 
 const DUPLICATED: (&str, &str) = (
     "ERR_DUPLICATED_CONTACT",
@@ -503,5 +505,30 @@ impl ContactStore for SeaContactStore {
             .into_iter()
             .map(to_custom_field)
             .collect())
+    }
+
+    async fn query(&self, cx: &TenantCtx, query: &ContactQuery) -> Result<Page<Contact>> {
+        contacts_query::query(&self.db, cx, query).await
+    }
+
+    async fn get_many(&self, cx: &TenantCtx, ids: &[ContactId]) -> Result<Vec<Contact>> {
+        contacts_query::get_many(&self.db, cx, ids).await
+    }
+
+    async fn tags_of_many(
+        &self,
+        cx: &TenantCtx,
+        ids: &[ContactId],
+    ) -> Result<Vec<(ContactId, Tag)>> {
+        contacts_query::tags_of_many(&self.db, cx, ids).await
+    }
+
+    async fn count_created_between(
+        &self,
+        cx: &TenantCtx,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<u64> {
+        contacts_query::count_created_between(&self.db, cx, from, to).await
     }
 }

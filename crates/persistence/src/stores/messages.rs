@@ -2,23 +2,25 @@
 //! unique index decides, so concurrent deliveries of one WhatsApp message store one row.
 
 use async_trait::async_trait;
+use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, Set,
 };
 use tiktickets_domain::enums::MessageAck;
 use tiktickets_domain::ids::{ContactId, MessageId, TenantId, TicketId, UserId};
 use tiktickets_domain::store::messages::{
     Inserted, Message, MessagePatch, MessageStore, NewMessage,
 };
+use tiktickets_domain::store::tickets::Ticket;
 use tiktickets_domain::store::{Page, PageRequest};
 use tiktickets_domain::{DomainError, Result, TenantCtx};
 
 use crate::entities::{contacts, messages, tickets, users};
 use crate::error::{db_err, is_unique_violation};
 use crate::scope::{delete_scoped, scoped, tenant_of, update_scoped};
-use crate::stores::{ensure_in_tenant, missing, now, parse_stored_opt};
+use crate::stores::{ensure_in_tenant, messages_outbound, missing, now, parse_stored_opt};
 
 pub(crate) struct SeaMessageStore {
     db: DatabaseConnection,
@@ -48,6 +50,82 @@ impl SeaMessageStore {
             .one(&self.db)
             .await
             .map_err(db_err)
+    }
+}
+
+/// Fails with `NotFound` unless every row `new` refers to (ticket, contact, user, quoted
+/// message) belongs to the caller's tenant.
+pub(crate) async fn check_refs<C: ConnectionTrait>(
+    db: &C,
+    cx: &TenantCtx,
+    new: &NewMessage,
+) -> Result<()> {
+    ensure_in_tenant::<tickets::Entity, _>(
+        db,
+        cx,
+        tickets::Column::Id,
+        new.ticket_id.get(),
+        missing::TICKET,
+    )
+    .await?;
+    if let Some(c) = new.contact_id {
+        ensure_in_tenant::<contacts::Entity, _>(
+            db,
+            cx,
+            contacts::Column::Id,
+            c.get(),
+            missing::CONTACT,
+        )
+        .await?;
+    }
+    if let Some(u) = new.user_id {
+        ensure_in_tenant::<users::Entity, _>(db, cx, users::Column::Id, u.get(), missing::USER)
+            .await?;
+    }
+    if let Some(q) = &new.quoted_msg_id {
+        let found = scoped::<messages::Entity>(cx)
+            .filter(messages::Column::Id.eq(q.as_str()))
+            .count(db)
+            .await
+            .map_err(db_err)?;
+        if found == 0 {
+            return Err(DomainError::not_found(
+                missing::MESSAGE.0,
+                missing::MESSAGE.1,
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The row of a new message of the caller's tenant, stamped `at`.
+pub(crate) fn new_row(cx: &TenantCtx, new: NewMessage, at: DateTime<Utc>) -> messages::ActiveModel {
+    messages::ActiveModel {
+        id: Set(MessageId::generate().as_str().to_owned()),
+        message_id: Set(new.message_id),
+        body: Set(new.body),
+        ack: Set(new.ack.as_i32()),
+        read: Set(new.read),
+        from_me: Set(new.from_me),
+        media_type: Set(new.media_type.map(|m| m.as_str().to_owned())),
+        media_url: Set(new.media_url),
+        ticket_id: Set(new.ticket_id.get()),
+        contact_id: Set(new.contact_id.map(ContactId::get)),
+        quoted_msg_id: Set(new.quoted_msg_id.map(|q| q.as_str().to_owned())),
+        timestamp: Set(new.timestamp),
+        user_id: Set(new.user_id.map(UserId::get)),
+        schedule_date: Set(new.schedule_date),
+        send_type: Set(new.send_type.map(|s| s.as_str().to_owned())),
+        status: Set(new.status.map(|s| s.as_str().to_owned())),
+        waba_media_id: Set(None),
+        tenant_id: Set(tenant_of(cx)),
+        id_front: Set(new.id_front),
+        poll_data: Set(new.poll_data),
+        protocol_number: Set(Some(String::new())),
+        edited: Set(None),
+        is_deleted: Set(false),
+        created_at: Set(at),
+        updated_at: Set(at),
     }
 }
 
@@ -92,65 +170,9 @@ impl MessageStore for SeaMessageStore {
                 duplicate: true,
             });
         }
-        ensure_in_tenant::<tickets::Entity, _>(
-            &self.db,
-            cx,
-            tickets::Column::Id,
-            new.ticket_id.get(),
-            missing::TICKET,
-        )
-        .await?;
-        if let Some(c) = new.contact_id {
-            ensure_in_tenant::<contacts::Entity, _>(
-                &self.db,
-                cx,
-                contacts::Column::Id,
-                c.get(),
-                missing::CONTACT,
-            )
-            .await?;
-        }
-        if let Some(u) = new.user_id {
-            ensure_in_tenant::<users::Entity, _>(
-                &self.db,
-                cx,
-                users::Column::Id,
-                u.get(),
-                missing::USER,
-            )
-            .await?;
-        }
-        if let Some(q) = &new.quoted_msg_id {
-            self.load(cx, q).await?;
-        }
-        let at = now();
-        let am = messages::ActiveModel {
-            id: Set(MessageId::generate().as_str().to_owned()),
-            message_id: Set(new.message_id.clone()),
-            body: Set(new.body),
-            ack: Set(new.ack.as_i32()),
-            read: Set(new.read),
-            from_me: Set(new.from_me),
-            media_type: Set(new.media_type.map(|m| m.as_str().to_owned())),
-            media_url: Set(new.media_url),
-            ticket_id: Set(new.ticket_id.get()),
-            contact_id: Set(new.contact_id.map(ContactId::get)),
-            quoted_msg_id: Set(new.quoted_msg_id.map(|q| q.as_str().to_owned())),
-            timestamp: Set(new.timestamp),
-            user_id: Set(new.user_id.map(UserId::get)),
-            schedule_date: Set(new.schedule_date),
-            send_type: Set(new.send_type.map(|s| s.as_str().to_owned())),
-            status: Set(new.status.map(|s| s.as_str().to_owned())),
-            waba_media_id: Set(None),
-            tenant_id: Set(tenant_of(cx)),
-            id_front: Set(new.id_front),
-            poll_data: Set(new.poll_data),
-            protocol_number: Set(Some(String::new())),
-            edited: Set(None),
-            is_deleted: Set(false),
-            created_at: Set(at),
-            updated_at: Set(at),
-        };
+        check_refs(&self.db, cx, &new).await?;
+        let provider = new.message_id.clone();
+        let am = new_row(cx, new, now());
         match am.insert(&self.db).await {
             Ok(row) => Ok(Inserted {
                 message: to_message(row)?,
@@ -158,7 +180,7 @@ impl MessageStore for SeaMessageStore {
             }),
             Err(e) if is_unique_violation(&e) => {
                 // A concurrent delivery of the same provider id won: return its row.
-                let provider_id = new.message_id.as_deref().unwrap_or_default();
+                let provider_id = provider.as_deref().unwrap_or_default();
                 let existing = self.by_provider_id(cx, provider_id).await?.ok_or_else(|| {
                     DomainError::conflict("ERR_DUPLICATED_MESSAGE", "message id collision")
                 })?;
@@ -282,5 +304,23 @@ impl MessageStore for SeaMessageStore {
             .await
             .map_err(db_err)?;
         Ok(())
+    }
+
+    async fn insert_outbound(
+        &self,
+        cx: &TenantCtx,
+        new: NewMessage,
+        at_ms: i64,
+        count_unread: bool,
+    ) -> Result<(Message, Ticket)> {
+        messages_outbound::insert_outbound(&self.db, cx, new, at_ms, count_unread).await
+    }
+
+    async fn scheduled_for_ticket(&self, cx: &TenantCtx, ticket: TicketId) -> Result<Vec<Message>> {
+        messages_outbound::scheduled_for_ticket(&self.db, cx, ticket).await
+    }
+
+    async fn stamp_protocol(&self, cx: &TenantCtx, ticket: TicketId, number: &str) -> Result<u64> {
+        messages_outbound::stamp_protocol(&self.db, cx, ticket, number).await
     }
 }

@@ -4,15 +4,20 @@
 mod campaigns;
 mod channels;
 mod contacts;
+mod contacts_query;
 mod fast_replies;
 mod messages;
+mod messages_outbound;
 mod protocols;
 mod queues;
 mod settings;
+mod subqueries;
 mod tags;
+mod tenant_admin;
 mod tenants;
 mod ticket_logs;
 mod tickets;
+mod tickets_list;
 mod users;
 
 use std::str::FromStr;
@@ -111,6 +116,7 @@ pub(crate) mod missing {
     pub(crate) const MESSAGE: (&str, &str) = ("message", "ERR_NO_MESSAGE_FOUND");
     pub(crate) const CAMPAIGN: (&str, &str) = ("campaign", "ERR_CAMPAIGN_NOT_FOUND");
     pub(crate) const FAST_REPLY: (&str, &str) = ("fast reply", "ERR_NO_FAST_REPLY_FOUND");
+    pub(crate) const TENANT: (&str, &str) = ("tenant", "ERR_NO_TENANT_FOUND");
 }
 
 /// A case-insensitive "contains" pattern for `LIKE` against `lower(column)`: the term is

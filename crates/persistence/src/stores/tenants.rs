@@ -6,14 +6,17 @@ use sea_orm::{
 };
 use tiktickets_domain::enums::UserProfile;
 use tiktickets_domain::ids::{TenantId, UserId};
+use tiktickets_domain::store::channels::Channel;
 use tiktickets_domain::store::tenants::{LoginRecord, NewTenant, Tenant, TenantPatch, TenantStore};
+use tiktickets_domain::store::users::User;
+use tiktickets_domain::store::{Page, PageRequest};
 use tiktickets_domain::{DomainError, PlatformCtx, Result, TenantCtx};
 
 use crate::entities::{tenants, users};
 use crate::error::db_err;
 use crate::scope::unscoped_global;
 use crate::stores::users::to_user;
-use crate::stores::{now, parse_stored};
+use crate::stores::{missing, now, parse_stored, tenant_admin};
 
 pub(crate) struct SeaTenantStore {
     db: DatabaseConnection,
@@ -30,7 +33,7 @@ impl SeaTenantStore {
             .one(&self.db)
             .await
             .map_err(db_err)?
-            .ok_or_else(|| DomainError::not_found("tenant", "ERR_NO_TENANT_FOUND"))
+            .ok_or_else(|| DomainError::not_found(missing::TENANT.0, missing::TENANT.1))
     }
 
     async fn apply(&self, id: TenantId, patch: TenantPatch) -> Result<Tenant> {
@@ -172,5 +175,31 @@ impl TenantStore for SeaTenantStore {
             .count(&self.db)
             .await
             .map_err(db_err)
+    }
+
+    async fn delete(&self, p: &PlatformCtx, id: TenantId) -> Result<()> {
+        tenant_admin::delete(&self.db, p, id).await
+    }
+
+    async fn list_users(
+        &self,
+        p: &PlatformCtx,
+        search: Option<&str>,
+        tenant: Option<TenantId>,
+        page: PageRequest,
+    ) -> Result<Page<User>> {
+        tenant_admin::list_users(&self.db, p, search, tenant, page).await
+    }
+
+    async fn tenant_of_user(&self, p: &PlatformCtx, user: UserId) -> Result<TenantId> {
+        tenant_admin::tenant_of_user(&self.db, p, user).await
+    }
+
+    async fn list_channels(
+        &self,
+        p: &PlatformCtx,
+        tenant: Option<TenantId>,
+    ) -> Result<Vec<Channel>> {
+        tenant_admin::list_channels(&self.db, p, tenant).await
     }
 }

@@ -2,11 +2,9 @@
 //! (the partial unique index `tickets_one_active_per_contact_channel` does the arbitration).
 
 use async_trait::async_trait;
-use sea_orm::sea_query::{Expr, ExprTrait, Func, Order};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, DatabaseConnection, JoinType, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect, RelationTrait, Set,
-};
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::Expr;
+use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, QueryFilter, QueryOrder, Set};
 use tiktickets_domain::enums::TicketStatus;
 use tiktickets_domain::ids::{
     ChatFlowId, ContactId, QueueId, TenantId, TicketId, UserId, WhatsappId,
@@ -21,7 +19,7 @@ use tiktickets_domain::{DomainError, Result, TenantCtx};
 use crate::entities::{chat_flow, contacts, queues, tickets, users, whatsapps};
 use crate::error::{db_err, is_unique_violation};
 use crate::scope::{scoped, tenant_of, update_scoped};
-use crate::stores::{ensure_in_tenant, missing, now, parse_stored, parse_stored_opt};
+use crate::stores::{ensure_in_tenant, missing, now, parse_stored, parse_stored_opt, tickets_list};
 
 /// Attempts of the find-or-create loop; each retry follows a lost race, which cannot repeat
 /// more than a couple of times for one (contact, channel).
@@ -274,69 +272,7 @@ impl TicketStore for SeaTicketStore {
     }
 
     async fn list(&self, cx: &TenantCtx, q: &TicketQuery) -> Result<Page<Ticket>> {
-        let mut query = scoped::<tickets::Entity>(cx);
-        if !q.statuses.is_empty() {
-            query =
-                query.filter(tickets::Column::Status.is_in(q.statuses.iter().map(|s| s.as_str())));
-        }
-        if !q.queue_ids.is_empty() {
-            query =
-                query.filter(tickets::Column::QueueId.is_in(q.queue_ids.iter().map(|x| x.get())));
-        }
-        if let Some(user) = q.user_id {
-            query = query.filter(tickets::Column::UserId.eq(user.get()));
-        }
-        if q.only_unread {
-            query = query.filter(tickets::Column::UnreadMessages.gt(0));
-        }
-        if q.only_unassigned {
-            query = query.filter(tickets::Column::UserId.is_null());
-        }
-        if let Some(term) = q.search.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-            let pattern = crate::stores::contains_pattern(term);
-            let mut any = Condition::any()
-                .add(
-                    Expr::expr(Func::lower(Expr::col((
-                        contacts::Entity,
-                        contacts::Column::Name,
-                    ))))
-                    .like(pattern.clone()),
-                )
-                .add(Expr::col((contacts::Entity, contacts::Column::Number)).like(pattern));
-            if let Ok(id) = term.parse::<i32>() {
-                any = any.add(tickets::Column::Id.eq(id));
-            }
-            query = query
-                .join(JoinType::LeftJoin, tickets::Relation::Contact.def())
-                .filter(any);
-        }
-        let count = query.clone().count(&self.db).await.map_err(db_err)?;
-        // Same SQL on both backends: unread first, pending first, most unread, newest update.
-        let rows = query
-            .order_by(
-                Expr::cust(r#"CASE WHEN "Tickets"."unreadMessages" > 0 THEN 1 ELSE 0 END"#),
-                Order::Desc,
-            )
-            .order_by(
-                Expr::cust(r#"CASE WHEN "Tickets"."status" = 'pending' THEN 1 ELSE 0 END"#),
-                Order::Desc,
-            )
-            .order_by(
-                Expr::cust(r#"COALESCE("Tickets"."unreadMessages", 0)"#),
-                Order::Desc,
-            )
-            .order_by_desc(tickets::Column::UpdatedAt)
-            .order_by_desc(tickets::Column::Id)
-            .offset(q.page.offset())
-            .limit(q.page.size())
-            .all(&self.db)
-            .await
-            .map_err(db_err)?;
-        let items = rows
-            .into_iter()
-            .map(to_ticket)
-            .collect::<Result<Vec<_>>>()?;
-        Ok(Page::new(items, count, q.page))
+        tickets_list::list(&self.db, cx, q).await
     }
 
     async fn update(&self, cx: &TenantCtx, id: TicketId, patch: TicketPatch) -> Result<Ticket> {
@@ -494,5 +430,14 @@ impl TicketStore for SeaTicketStore {
             return Err(DomainError::not_found(missing::TICKET.0, missing::TICKET.1));
         }
         to_ticket(self.load(cx, id).await?)
+    }
+
+    async fn created_between(
+        &self,
+        cx: &TenantCtx,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<Vec<Ticket>> {
+        tickets_list::created_between(&self.db, cx, from, to).await
     }
 }

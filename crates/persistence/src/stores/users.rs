@@ -271,4 +271,23 @@ impl UserStore for SeaUserStore {
             .map(to_queue)
             .collect()
     }
+
+    async fn rehash_password(&self, cx: &TenantCtx, id: UserId, hash: &str) -> Result<()> {
+        tiktickets_domain::validate::length(
+            "passwordHash",
+            hash,
+            1,
+            tiktickets_domain::validate::VARCHAR_MAX,
+        )?;
+        let row = self.load(cx, id).await?;
+        // Same password, stronger hash: the token version stays, so sessions stay valid.
+        update_scoped::<users::Entity>(cx)
+            .col_expr(users::Column::PasswordHash, Expr::value(hash))
+            .col_expr(users::Column::UpdatedAt, Expr::value(now()))
+            .filter(users::Column::Id.eq(row.id))
+            .exec(&self.db)
+            .await
+            .map_err(db_err)?;
+        Ok(())
+    }
 }

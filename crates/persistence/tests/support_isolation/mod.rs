@@ -155,15 +155,7 @@ pub fn campaign_input(name: &str, channel: WhatsappId) -> CampaignInput {
 
 /// Every ticket of the caller's tenant (one page of up to 1000).
 pub fn all_tickets() -> TicketQuery {
-    TicketQuery {
-        statuses: vec![],
-        queue_ids: vec![],
-        user_id: None,
-        only_unread: false,
-        only_unassigned: false,
-        search: None,
-        page: PageRequest::first(PageRequest::MAX_SIZE),
-    }
+    TicketQuery::all(PageRequest::first(PageRequest::MAX_SIZE))
 }
 
 /// The biggest page.

@@ -1,0 +1,114 @@
+//! Use cases that change contacts, channels and settings: each checks the caller's role where
+//! the reference intends one, writes through the store and publishes the change.
+
+use crate::ctx::TenantCtx;
+use crate::error::{DomainError, Result};
+use crate::events::DomainEvent;
+use crate::ids::{ContactId, WhatsappId};
+use crate::services::Services;
+use crate::store::channels::{Channel, ChannelInput};
+use crate::store::contacts::{Contact, ContactInput};
+use crate::store::settings::{Setting, validate_setting};
+
+/// Code of the channel quota refusal (rule L-2).
+pub const ERR_CONNECTIONS_LIMIT: &str = "ERR_NO_PERMISSION_CONNECTIONS_LIMIT";
+
+impl Services {
+    /// Creates a contact and publishes it.
+    pub async fn create_contact(&self, cx: &TenantCtx, input: ContactInput) -> Result<Contact> {
+        let contact = self.stores.contacts.create(cx, input).await?;
+        self.publish(DomainEvent::ContactUpdated {
+            contact: Box::new(contact.clone()),
+        });
+        Ok(contact)
+    }
+
+    /// Replaces a contact's fields and publishes it.
+    pub async fn update_contact(
+        &self,
+        cx: &TenantCtx,
+        id: ContactId,
+        input: ContactInput,
+    ) -> Result<Contact> {
+        let contact = self.stores.contacts.update(cx, id, input).await?;
+        self.publish(DomainEvent::ContactUpdated {
+            contact: Box::new(contact.clone()),
+        });
+        Ok(contact)
+    }
+
+    /// Publishes a contact whose tags, wallets or custom fields changed.
+    pub async fn contact_changed(&self, cx: &TenantCtx, id: ContactId) -> Result<Contact> {
+        let contact = self.stores.contacts.get(cx, id).await?;
+        self.publish(DomainEvent::ContactUpdated {
+            contact: Box::new(contact.clone()),
+        });
+        Ok(contact)
+    }
+
+    /// Deletes a contact (refused while it has tickets) and publishes the deletion.
+    pub async fn delete_contact(&self, cx: &TenantCtx, id: ContactId) -> Result<()> {
+        let contact = self.stores.contacts.get(cx, id).await?;
+        self.stores.contacts.delete(cx, id).await?;
+        self.publish(DomainEvent::ContactDeleted {
+            contact: Box::new(contact),
+        });
+        Ok(())
+    }
+
+    /// Creates a channel within the tenant's quota (rule L-2; admins only) and publishes it.
+    pub async fn create_channel(&self, cx: &TenantCtx, input: ChannelInput) -> Result<Channel> {
+        cx.require_admin()?;
+        let tenant = self.stores.tenants.current(cx).await?;
+        let count = self.stores.channels.count(cx).await?;
+        let max = u64::try_from(tenant.max_connections).unwrap_or(0);
+        if count >= max {
+            return Err(DomainError::invalid(
+                ERR_CONNECTIONS_LIMIT,
+                format!("the company may have at most {max} channels"),
+            ));
+        }
+        let channel = self.stores.channels.create(cx, input).await?;
+        self.publish(DomainEvent::ChannelUpdated {
+            channel: Box::new(channel.clone()),
+        });
+        Ok(channel)
+    }
+
+    /// Updates a channel (admins only) and publishes it.
+    pub async fn update_channel(
+        &self,
+        cx: &TenantCtx,
+        id: WhatsappId,
+        input: ChannelInput,
+    ) -> Result<Channel> {
+        cx.require_admin()?;
+        let channel = self.stores.channels.update(cx, id, input).await?;
+        self.publish(DomainEvent::ChannelUpdated {
+            channel: Box::new(channel.clone()),
+        });
+        Ok(channel)
+    }
+
+    /// Deletes a channel (admins only) and publishes the deletion.
+    pub async fn delete_channel(&self, cx: &TenantCtx, id: WhatsappId) -> Result<()> {
+        cx.require_admin()?;
+        self.stores.channels.delete(cx, id).await?;
+        self.publish(DomainEvent::ChannelDeleted {
+            tenant: cx.tenant(),
+            id,
+        });
+        Ok(())
+    }
+
+    /// Sets a tenant setting (admins only) and publishes it.
+    pub async fn set_setting(&self, cx: &TenantCtx, key: &str, value: &str) -> Result<Setting> {
+        cx.require_admin()?;
+        validate_setting(key, value)?;
+        let setting = self.stores.settings.upsert(cx, key, value).await?;
+        self.publish(DomainEvent::SettingUpdated {
+            setting: Box::new(setting.clone()),
+        });
+        Ok(setting)
+    }
+}
