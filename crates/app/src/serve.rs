@@ -9,21 +9,26 @@ use actix_web::dev::Server;
 use actix_web::{HttpResponse, HttpServer, web};
 use serde_json::json;
 use tiktickets_domain::clock::SystemClock;
-use tiktickets_domain::events::NoopPublisher;
 use tiktickets_domain::jobs::LeavePending;
 use tiktickets_domain::services::Services;
+use tiktickets_http_api::auth::ApiAccess;
 use tiktickets_http_api::{ApiConfig, ApiState, build_app};
 use tiktickets_persistence::{Db, build_stores};
+use tiktickets_realtime::backplane::{Backplane, InProcessBackplane, RedisBackplane};
+use tiktickets_realtime::presence::{InMemoryPresence, Presence};
+use tiktickets_realtime::{Gateway, GatewayConfig};
 
 use crate::commands::{open_db, run_seed};
 use crate::settings::Settings;
 
-/// A migrated, seeded database and the API state built on it.
+/// A migrated, seeded database and the adapters built on it.
 pub struct Prepared {
     /// The database.
     pub db: Db,
     /// The API's shared state.
     pub state: ApiState,
+    /// The realtime gateway (started).
+    pub gateway: Gateway,
 }
 
 /// A random secret for a run without a configured one.
@@ -77,16 +82,51 @@ pub async fn prepare(settings: &Settings) -> anyhow::Result<Prepared> {
     db.migrate_up().await?;
     run_seed(settings, &db).await?;
     let stores = build_stores(&db);
-    // Until the realtime gateway and the job workers exist, events are dropped and outbound
-    // messages stay pending in the outbox (never lost).
+    let config = api_config(settings);
+    let keys = ApiState::keys_for(&config);
+    let access = Arc::new(ApiAccess::new(keys.clone(), stores.clone()));
+    let gateway = Gateway::new(
+        gateway_config(settings),
+        access.clone(),
+        access,
+        backplane(settings)?,
+        presence(settings)?,
+    );
+    gateway.start().await;
+    // Until the job workers exist, outbound messages stay pending in the outbox (never lost).
     let services = Services::new(
         stores,
-        Arc::new(NoopPublisher),
+        gateway.publisher(),
         Arc::new(LeavePending),
         Arc::new(SystemClock),
     );
-    let state = ApiState::new(api_config(settings), services);
-    Ok(Prepared { db, state })
+    let state = ApiState::new(config, services, keys);
+    Ok(Prepared { db, state, gateway })
+}
+
+fn gateway_config(settings: &Settings) -> GatewayConfig {
+    GatewayConfig {
+        ping_interval: Duration::from_millis(settings.realtime.ping_interval_ms),
+        ping_timeout: Duration::from_millis(settings.realtime.ping_timeout_ms),
+        max_payload: settings.realtime.max_payload_bytes,
+        socket_buffer: 1_024,
+        public_url: settings.http.public_url.trim().to_owned(),
+    }
+}
+
+fn redis_url(settings: &Settings) -> Option<&str> {
+    Some(settings.redis.url.trim()).filter(|u| !u.is_empty())
+}
+
+fn backplane(settings: &Settings) -> anyhow::Result<Arc<dyn Backplane>> {
+    Ok(match redis_url(settings) {
+        Some(url) => Arc::new(RedisBackplane::new(url)?),
+        None => Arc::new(InProcessBackplane::default()),
+    })
+}
+
+fn presence(_settings: &Settings) -> anyhow::Result<Arc<dyn Presence>> {
+    Ok(Arc::new(InMemoryPresence::default()))
 }
 
 /// Binds the HTTP server (not yet running) and returns its addresses.
@@ -97,11 +137,14 @@ pub fn http_server(
     workers: Option<usize>,
 ) -> anyhow::Result<(Server, Vec<SocketAddr>)> {
     let state = prepared.state.clone();
+    let gateway = prepared.gateway.clone();
     let db = web::Data::new(prepared.db.clone());
     let mut server = HttpServer::new(move || {
+        let gateway = gateway.clone();
         build_app(state.clone())
             .app_data(db.clone())
             .route("/health", web::get().to(health))
+            .configure(move |cfg| tiktickets_realtime::configure(cfg, gateway))
     });
     if let Some(workers) = workers {
         server = server.workers(workers);

@@ -25,6 +25,8 @@ pub struct Settings {
     pub auth: AuthSettings,
     /// HTTP limits, CORS, public URL.
     pub http: HttpSettings,
+    /// Socket.IO gateway.
+    pub realtime: RealtimeSettings,
     /// Media storage.
     pub media: MediaSettings,
     /// Logging.
@@ -61,6 +63,18 @@ pub struct HttpSettings {
     pub upload_limit_bytes: usize,
     /// Base URL of media links (empty: from the request).
     pub public_url: String,
+}
+
+/// `[realtime]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RealtimeSettings {
+    /// Server ping interval.
+    pub ping_interval_ms: u64,
+    /// Pong deadline.
+    pub ping_timeout_ms: u64,
+    /// Largest client packet.
+    pub max_payload_bytes: usize,
 }
 
 /// `[media]`.
@@ -215,6 +229,12 @@ impl Settings {
         }
         if self.http.json_limit_bytes < 1024 || self.http.upload_limit_bytes < 1024 {
             problems.push("http body limits must be at least 1024 bytes".to_owned());
+        }
+        if self.realtime.ping_interval_ms < 10 || self.realtime.ping_timeout_ms < 10 {
+            problems.push("realtime ping interval and timeout must be at least 10 ms".to_owned());
+        }
+        if self.realtime.max_payload_bytes < 1024 {
+            problems.push("realtime.max_payload_bytes must be at least 1024".to_owned());
         }
         if self.media.dir.trim().is_empty() {
             problems.push("media.dir must not be empty".to_owned());

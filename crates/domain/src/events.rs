@@ -69,6 +69,11 @@ pub enum DomainEvent {
         /// The channel.
         channel: Box<Channel>,
     },
+    /// A channel's session changed (status, QR code, number): `{t}:whatsappSession`.
+    SessionUpdated {
+        /// The channel after the change.
+        channel: Box<Channel>,
+    },
     /// A channel was deleted: `{t}:whatsapp` delete.
     ChannelDeleted {
         /// Tenant.
@@ -97,7 +102,9 @@ impl DomainEvent {
             DomainEvent::ContactUpdated { contact } | DomainEvent::ContactDeleted { contact } => {
                 contact.tenant_id
             }
-            DomainEvent::ChannelUpdated { channel } => channel.tenant_id,
+            DomainEvent::ChannelUpdated { channel } | DomainEvent::SessionUpdated { channel } => {
+                channel.tenant_id
+            }
             DomainEvent::SettingUpdated { setting } => setting.tenant_id,
         }
     }

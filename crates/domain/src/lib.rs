@@ -3,6 +3,7 @@
 //! adapters implement (stores, gateways, queues). It performs no I/O and depends on no
 //! database, web, Redis or browser crate; CI checks that.
 
+pub mod access;
 pub mod clock;
 pub mod ctx;
 pub mod enums;

@@ -29,20 +29,26 @@ pub struct ApiState {
 }
 
 impl ApiState {
-    /// Builds the state from settings and the domain's services.
-    pub fn new(config: ApiConfig, services: Services) -> Self {
-        let keys = TokenKeys::new(
+    /// The signing keys of a configuration (build them once and share them with
+    /// [`crate::auth::ApiAccess`]).
+    pub fn keys_for(config: &ApiConfig) -> Arc<TokenKeys> {
+        Arc::new(TokenKeys::new(
             &config.jwt_secret,
             &config.refresh_secret,
             config.access_ttl,
             config.refresh_ttl,
-        );
+        ))
+    }
+
+    /// Builds the state from settings, the domain's services and the keys of
+    /// [`ApiState::keys_for`].
+    pub fn new(config: ApiConfig, services: Services, keys: Arc<TokenKeys>) -> Self {
         let throttle = LoginThrottle::new(config.login_max_failures, config.login_window);
         let media = MediaStorage::new(config.media_dir.clone(), config.upload_limit_bytes);
         Self {
             stores: services.stores.clone(),
             services,
-            keys: Arc::new(keys),
+            keys,
             config: Arc::new(config),
             throttle: Arc::new(throttle),
             media: Arc::new(media),
@@ -61,13 +67,25 @@ impl ApiState {
 
     /// The absolute URL of a stored media file, openable without a token header.
     pub fn media_url(&self, base: &str, tenant: TenantId, file_name: &str) -> Option<String> {
-        if file_name.starts_with("http://") || file_name.starts_with("https://") {
-            return Some(file_name.to_owned());
-        }
-        let token = self.keys.sign_media(tenant, file_name).ok()?;
-        Some(format!(
-            "{base}/public/media/{}/{file_name}?token={token}",
-            tenant.get()
-        ))
+        media_path(&self.keys, tenant, file_name).map(|p| {
+            if p.starts_with('/') {
+                format!("{base}{p}")
+            } else {
+                p
+            }
+        })
     }
+}
+
+/// The signed path of a media file (`/public/media/<tenant>/<file>?token=...`); links that are
+/// already absolute URLs are returned as they are.
+pub fn media_path(keys: &TokenKeys, tenant: TenantId, file_name: &str) -> Option<String> {
+    if file_name.starts_with("http://") || file_name.starts_with("https://") {
+        return Some(file_name.to_owned());
+    }
+    let token = keys.sign_media(tenant, file_name).ok()?;
+    Some(format!(
+        "/public/media/{}/{file_name}?token={token}",
+        tenant.get()
+    ))
 }

@@ -6,7 +6,7 @@ use crate::error::{DomainError, Result};
 use crate::events::DomainEvent;
 use crate::ids::{ContactId, WhatsappId};
 use crate::services::Services;
-use crate::store::channels::{Channel, ChannelInput};
+use crate::store::channels::{Channel, ChannelInput, SessionState};
 use crate::store::contacts::{Contact, ContactInput};
 use crate::store::settings::{Setting, validate_setting};
 
@@ -99,6 +99,25 @@ impl Services {
             id,
         });
         Ok(())
+    }
+
+    /// Records a channel's session state (status, QR code, number) and publishes it to the
+    /// channel's tenant.
+    pub async fn set_session_state(
+        &self,
+        cx: &TenantCtx,
+        id: WhatsappId,
+        state: SessionState,
+    ) -> Result<Channel> {
+        let channel = self
+            .stores
+            .channels
+            .set_session_state(cx, id, state)
+            .await?;
+        self.publish(DomainEvent::SessionUpdated {
+            channel: Box::new(channel.clone()),
+        });
+        Ok(channel)
     }
 
     /// Sets a tenant setting (admins only) and publishes it.

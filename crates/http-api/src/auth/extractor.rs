@@ -6,10 +6,10 @@ use std::pin::Pin;
 
 use actix_web::{FromRequest, HttpRequest, dev::Payload, web};
 use tiktickets_domain::enums::UserProfile;
-use tiktickets_domain::store::users::User;
+use tiktickets_domain::store::users::{User, UserStore};
 use tiktickets_domain::{DomainError, PlatformCtx, TenantCtx};
 
-use crate::auth::tokens::token_subject;
+use crate::auth::tokens::{TokenKeys, token_subject};
 use crate::error::{ApiError, ApiResult};
 use crate::state::ApiState;
 
@@ -42,10 +42,19 @@ pub fn bearer_token(req: &HttpRequest) -> Option<&str> {
 /// Verifies a bearer token and loads its user: the signature, the expiry, the user's
 /// existence and the token version must all check out, else 401.
 pub async fn authenticate(state: &ApiState, token: &str) -> ApiResult<Auth> {
-    let claims = state.keys.verify_access(token)?;
+    authenticate_with(&state.keys, state.stores.users.as_ref(), token).await
+}
+
+/// [`authenticate`] with explicit keys and user store (for the other adapters' port).
+pub async fn authenticate_with(
+    keys: &TokenKeys,
+    users: &dyn UserStore,
+    token: &str,
+) -> ApiResult<Auth> {
+    let claims = keys.verify_access(token)?;
     let (tenant, user_id, token_profile) = token_subject(&claims)?;
     let probe = TenantCtx::from_verified(tenant, user_id, token_profile);
-    let user = match state.stores.users.get(&probe, user_id).await {
+    let user = match users.get(&probe, user_id).await {
         Ok(user) => user,
         Err(DomainError::NotFound { .. }) => {
             return Err(ApiError::unauthorized(

@@ -2,9 +2,11 @@
 //! [`tiktickets_domain::TenantCtx`], role guards and login throttling.
 
 pub mod extractor;
+pub mod session_port;
 pub mod throttle;
 pub mod tokens;
 
 pub use extractor::{Auth, SuperAdmin};
+pub use session_port::ApiAccess;
 pub use throttle::LoginThrottle;
 pub use tokens::{AccessClaims, RefreshClaims, TokenKeys};

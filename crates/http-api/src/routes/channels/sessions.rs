@@ -133,8 +133,7 @@ async fn logout_session(
         ..SessionState::default()
     };
     state
-        .stores
-        .channels
+        .services
         .set_session_state(&auth.cx, WhatsappId::new(id.into_inner()), disconnected)
         .await?;
     Ok(HttpResponse::Ok().json(json!({"message": "Session disconnected."})))
