@@ -31,6 +31,10 @@ pub const SUPER_EMAIL: &str = "super@platform.test";
 pub const SUPER_PASSWORD: &str = "super-password-1";
 /// Password of every user the fixtures create.
 pub const USER_PASSWORD: &str = "user-password-1";
+/// The secret access tokens are signed with (every test server uses it).
+pub const JWT_SECRET: &str = "test-access-secret-0123456789abcdefghijkl";
+/// The secret refresh tokens are signed with.
+pub const REFRESH_SECRET: &str = "test-refresh-secret-0123456789abcdefghijk";
 
 /// A running server on its own database.
 pub struct TestServer {
@@ -41,36 +45,48 @@ pub struct TestServer {
     /// The wiring (database handle for fixtures).
     pub prepared: Prepared,
     handle: ServerHandle,
-    _db: TestDb,
+    /// The database, when this server owns it (not for [`TestServer::start_on`]).
+    _db: Option<TestDb>,
     _media: tempfile::TempDir,
 }
 
 impl TestServer {
     /// Starts a server on `db`.
     pub async fn start(db: TestDb) -> TestServer {
+        TestServer::start_with(db, &[]).await
+    }
+
+    /// Starts a server on `db` with more settings (`("realtime.ping_interval_ms", "200")`),
+    /// which win over the harness's own.
+    pub async fn start_with(db: TestDb, extra_overrides: &[(&str, &str)]) -> TestServer {
+        let mut server = TestServer::start_on(db.url(), extra_overrides).await;
+        server.backend = db.backend_name();
+        server._db = Some(db);
+        server
+    }
+
+    /// Starts another instance on a database some other server owns (`url`), e.g. a second
+    /// API instance sharing the first one's database and Redis. The database is migrated and
+    /// seeded again, which leaves an already prepared one as it is.
+    pub async fn start_on(url: &str, extra_overrides: &[(&str, &str)]) -> TestServer {
         let media = tempfile::tempdir().expect("media dir");
         let media_dir = media.path().display().to_string();
-        let settings = Settings::from_overrides(&[
-            ("database.url", db.url()),
+        let mut overrides: Vec<(&str, &str)> = vec![
+            ("database.url", url),
             ("server.port", "0"),
             ("seed.admin_email", ADMIN_EMAIL),
             ("seed.admin_password", ADMIN_PASSWORD),
             ("seed.super_email", SUPER_EMAIL),
             ("seed.super_password", SUPER_PASSWORD),
-            (
-                "auth.jwt_secret",
-                "test-access-secret-0123456789abcdefghijkl",
-            ),
-            (
-                "auth.refresh_secret",
-                "test-refresh-secret-0123456789abcdefghijk",
-            ),
+            ("auth.jwt_secret", JWT_SECRET),
+            ("auth.refresh_secret", REFRESH_SECRET),
             ("media.dir", &media_dir),
             // Small, so that the over-the-limit upload tests stay cheap.
             ("http.upload_limit_bytes", "2097152"),
             ("log.filter", "warn"),
-        ])
-        .expect("test settings");
+        ];
+        overrides.extend_from_slice(extra_overrides);
+        let settings = Settings::from_overrides(&overrides).expect("test settings");
         let prepared = prepare(&settings).await.expect("prepare server");
         let (server, addrs) =
             http_server(&prepared, "127.0.0.1", 0, Some(1)).expect("bind test server");
@@ -79,10 +95,14 @@ impl TestServer {
         let addr = addrs.first().expect("bound address");
         TestServer {
             base: format!("http://{addr}"),
-            backend: db.backend_name(),
+            backend: if url.starts_with("postgres") {
+                "postgres"
+            } else {
+                "sqlite"
+            },
             prepared,
             handle,
-            _db: db,
+            _db: None,
             _media: media,
         }
     }

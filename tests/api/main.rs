@@ -8,6 +8,7 @@ mod admin;
 mod auth;
 mod bad_input;
 mod channels;
+mod chat_flows;
 mod contacts;
 mod fast_replies;
 mod inbox_sequence;

@@ -109,6 +109,7 @@ fn gateway_config(settings: &Settings) -> GatewayConfig {
         ping_interval: Duration::from_millis(settings.realtime.ping_interval_ms),
         ping_timeout: Duration::from_millis(settings.realtime.ping_timeout_ms),
         max_payload: settings.realtime.max_payload_bytes,
+        connect_timeout: Duration::from_secs(45),
         socket_buffer: 1_024,
         public_url: settings.http.public_url.trim().to_owned(),
     }
@@ -125,8 +126,22 @@ fn backplane(settings: &Settings) -> anyhow::Result<Arc<dyn Backplane>> {
     })
 }
 
-fn presence(_settings: &Settings) -> anyhow::Result<Arc<dyn Presence>> {
-    Ok(Arc::new(InMemoryPresence::default()))
+/// Redis presence when Redis is configured. An entry lives two ping intervals plus the pong
+/// deadline (what a dead socket takes to be noticed) after its instance last re-stamped it.
+fn presence(settings: &Settings) -> anyhow::Result<Arc<dyn Presence>> {
+    Ok(match redis_url(settings) {
+        Some(url) => {
+            let realtime = &settings.realtime;
+            let ttl = Duration::from_millis(
+                realtime
+                    .ping_interval_ms
+                    .saturating_mul(2)
+                    .saturating_add(realtime.ping_timeout_ms),
+            );
+            Arc::new(tiktickets_realtime::presence::RedisPresence::new(url, ttl)?)
+        }
+        None => Arc::new(InMemoryPresence::default()),
+    })
 }
 
 /// Binds the HTTP server (not yet running) and returns its addresses.

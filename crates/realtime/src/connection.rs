@@ -5,6 +5,7 @@
 use serde_json::{Value, json};
 use tiktickets_domain::TenantCtx;
 use tokio::sync::mpsc;
+use tokio::time::Instant;
 
 use crate::client_events;
 use crate::gateway::Gateway;
@@ -30,6 +31,7 @@ pub struct Connection {
     base: String,
     tx: mpsc::Sender<Frame>,
     session: Option<TenantCtx>,
+    opened: Instant,
 }
 
 fn frame(packet: &SocketPacket) -> Frame {
@@ -46,7 +48,14 @@ impl Connection {
             base,
             tx,
             session: None,
+            opened: Instant::now(),
         }
+    }
+
+    /// True when the transport has been open longer than the connect timeout without a
+    /// successful CONNECT (e.g. after a refused token): the transport should close it.
+    pub fn connect_overdue(&self) -> bool {
+        self.session.is_none() && self.opened.elapsed() >= self.gateway.config().connect_timeout
     }
 
     /// The Engine.IO session id.

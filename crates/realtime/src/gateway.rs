@@ -22,6 +22,9 @@ pub struct GatewayConfig {
     pub ping_timeout: Duration,
     /// Largest packet accepted from a client, in bytes.
     pub max_payload: usize,
+    /// Time a transport may stay open without a successful Socket.IO CONNECT (a refused
+    /// token included) before it is closed; checked at each server ping.
+    pub connect_timeout: Duration,
     /// Frames queued per socket before events to it are dropped.
     pub socket_buffer: usize,
     /// Public base URL of media links; empty: each socket's handshake host.
@@ -34,6 +37,7 @@ impl Default for GatewayConfig {
             ping_interval: Duration::from_secs(25),
             ping_timeout: Duration::from_secs(20),
             max_payload: 1_000_000,
+            connect_timeout: Duration::from_secs(45),
             socket_buffer: 1_024,
             public_url: String::new(),
         }

@@ -49,9 +49,13 @@ async fn engine_io(
     if param("EIO").as_deref() != Some("4") {
         return Ok(transport::engine_error(5, "Unsupported protocol version"));
     }
+    let sid = param("sid");
+    let gateway = gateway.get_ref().clone();
     match param("transport").as_deref() {
-        Some("websocket") => transport::websocket::upgrade(gateway.get_ref().clone(), &req, body),
-        Some("polling") => Ok(transport::polling::refuse()),
+        Some("websocket") => transport::websocket::upgrade(gateway, &req, body, sid.as_deref()),
+        Some("polling") => {
+            Ok(transport::polling::handle(gateway, &req, body, sid.as_deref()).await)
+        }
         _ => Ok(transport::engine_error(0, "Transport unknown")),
     }
 }

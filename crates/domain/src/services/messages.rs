@@ -246,9 +246,13 @@ impl Services {
                     },
                 )
                 .await?;
+            let contact = match ticket.contact_id {
+                Some(id) => self.stores.contacts.get(cx, id).await.ok().map(Box::new),
+                None => None,
+            };
             self.publish(DomainEvent::TicketUpdated {
                 ticket: Box::new(ticket.clone()),
-                contact: None,
+                contact,
             });
         }
         Ok((ticket, messages))

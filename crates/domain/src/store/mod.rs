@@ -7,6 +7,7 @@
 
 pub mod campaigns;
 pub mod channels;
+pub mod chat_flows;
 pub mod contacts;
 pub mod fast_replies;
 pub mod messages;
@@ -53,4 +54,6 @@ pub struct Stores {
     pub protocols: Arc<dyn protocols::ProtocolStore>,
     /// Ticket audit log.
     pub ticket_logs: Arc<dyn ticket_logs::TicketLogStore>,
+    /// Chat-bot flow definitions.
+    pub chat_flows: Arc<dyn chat_flows::ChatFlowStore>,
 }

@@ -3,6 +3,7 @@
 pub mod admin;
 pub mod auth;
 pub mod channels;
+pub mod chat_flows;
 pub mod contacts;
 pub mod docs;
 pub mod fast_replies;
@@ -34,6 +35,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
     messages::configure(cfg);
     protocols::configure(cfg);
     channels::configure(cfg);
+    chat_flows::configure(cfg);
     fast_replies::configure(cfg);
     statistics::configure(cfg);
     admin::configure(cfg);

@@ -3,6 +3,7 @@
 
 mod campaigns;
 mod channels;
+mod chat_flows;
 mod contacts;
 mod contacts_query;
 mod fast_replies;
@@ -49,7 +50,8 @@ pub fn build_stores(db: &Db) -> Stores {
         fast_replies: Arc::new(fast_replies::SeaFastReplyStore::new(conn.clone())),
         campaigns: Arc::new(campaigns::SeaCampaignStore::new(conn.clone())),
         protocols: Arc::new(protocols::SeaProtocolStore::new(conn.clone())),
-        ticket_logs: Arc::new(ticket_logs::SeaTicketLogStore::new(conn)),
+        ticket_logs: Arc::new(ticket_logs::SeaTicketLogStore::new(conn.clone())),
+        chat_flows: Arc::new(chat_flows::SeaChatFlowStore::new(conn)),
     }
 }
 

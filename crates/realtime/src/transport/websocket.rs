@@ -1,7 +1,6 @@
 //! The WebSocket transport: the handshake, server pings with a deadline for the pong, and the
-//! two directions of one connection in one task.
-
-use std::time::Duration;
+//! two directions of one connection in one task. With the `sid` of a long-polling session the
+//! WebSocket is that session's upgrade instead ([`crate::transport::upgrade`]).
 
 use actix_web::{HttpRequest, HttpResponse, web};
 use actix_ws::{CloseCode, CloseReason, Message};
@@ -9,16 +8,22 @@ use tokio::sync::mpsc;
 use tokio::time::{Instant, sleep_until};
 
 use crate::connection::{Connection, Flow};
-use crate::gateway::Gateway;
+use crate::gateway::{Gateway, GatewayConfig};
+use crate::hub::Frame;
 use crate::protocol::engine::Handshake;
-use crate::transport::{new_sid, request_base};
+use crate::transport::{millis, new_sid, request_base};
 
-/// Upgrades the request and runs the connection in the background.
+/// Upgrades the request and runs the connection in the background; `sid` is the query's
+/// session id (an upgrade from long-polling), if any.
 pub fn upgrade(
     gateway: Gateway,
     req: &HttpRequest,
     body: web::Payload,
+    sid: Option<&str>,
 ) -> actix_web::Result<HttpResponse> {
+    if let Some(sid) = sid {
+        return crate::transport::upgrade::adopt(gateway, req, body, sid);
+    }
     let (response, session, stream) = actix_ws::handle(req, body)?;
     let stream = stream.max_frame_size(gateway.config().max_payload);
     let base = request_base(req);
@@ -29,7 +34,7 @@ pub fn upgrade(
 async fn run(
     gateway: Gateway,
     mut session: actix_ws::Session,
-    mut stream: actix_ws::MessageStream,
+    stream: actix_ws::MessageStream,
     base: String,
 ) {
     let config = gateway.config().clone();
@@ -44,8 +49,20 @@ async fn run(
     if session.text(handshake.packet()).await.is_err() {
         return;
     }
-    let (tx, mut rx) = mpsc::channel(config.socket_buffer.max(1));
-    let mut conn = Connection::new(gateway, sid, base, tx);
+    let (tx, rx) = mpsc::channel(config.socket_buffer.max(1));
+    let conn = Connection::new(gateway, sid, base, tx);
+    serve(conn, rx, session, stream, &config).await;
+}
+
+/// Runs an open connection on a WebSocket until either side ends it: client packets to
+/// `conn`, queued frames from `rx` to the client, and the server's pings.
+pub(crate) async fn serve(
+    mut conn: Connection,
+    mut rx: mpsc::Receiver<Frame>,
+    mut session: actix_ws::Session,
+    mut stream: actix_ws::MessageStream,
+    config: &GatewayConfig,
+) {
     let mut next_ping = Instant::now() + config.ping_interval;
     let mut pong_deadline: Option<Instant> = None;
     let reason = loop {
@@ -77,6 +94,9 @@ async fn run(
                     // No pong in time: the client is gone.
                     break CloseCode::Away;
                 }
+                if conn.connect_overdue() {
+                    break CloseCode::Policy;
+                }
                 if session.text("2").await.is_err() {
                     break CloseCode::Away;
                 }
@@ -92,8 +112,4 @@ async fn run(
             description: None,
         }))
         .await;
-}
-
-fn millis(d: Duration) -> u64 {
-    u64::try_from(d.as_millis()).unwrap_or(u64::MAX)
 }

@@ -1,11 +1,15 @@
 //! Who is online, idle or offline per tenant (`{t}:setUserActive`, `{t}:setUserIdle`,
-//! disconnects). In memory for one instance, in Redis when instances share it.
+//! disconnects). In memory for one instance ([`InMemoryPresence`]), in Redis when instances
+//! share it ([`RedisPresence`]).
 
-use std::collections::HashMap;
-use std::sync::Mutex;
+pub mod memory;
+pub mod redis;
 
 use async_trait::async_trait;
 use tiktickets_domain::ids::{TenantId, UserId};
+
+pub use memory::InMemoryPresence;
+pub use redis::{PresenceError, RedisPresence};
 
 /// A user's presence.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -46,7 +50,8 @@ pub struct PresenceEntry {
     pub status: PresenceStatus,
 }
 
-/// Presence storage.
+/// Presence storage. Implementations never fail the caller: a storage problem is logged and
+/// reads as "nobody present".
 #[async_trait]
 pub trait Presence: Send + Sync {
     /// Sets a user's status.
@@ -57,45 +62,9 @@ pub trait Presence: Send + Sync {
     async fn list(&self, tenant: TenantId) -> Vec<PresenceEntry>;
 }
 
-/// Presence of one instance.
-#[derive(Default)]
-pub struct InMemoryPresence {
-    map: Mutex<HashMap<TenantId, HashMap<UserId, PresenceEntry>>>,
-}
-
-#[async_trait]
-impl Presence for InMemoryPresence {
-    async fn set(&self, tenant: TenantId, user: UserId, name: &str, status: PresenceStatus) {
-        if let Ok(mut map) = self.map.lock() {
-            map.entry(tenant).or_default().insert(
-                user,
-                PresenceEntry {
-                    user,
-                    name: name.to_owned(),
-                    status,
-                },
-            );
-        }
-    }
-
-    async fn remove(&self, tenant: TenantId, user: UserId) {
-        if let Ok(mut map) = self.map.lock()
-            && let Some(users) = map.get_mut(&tenant)
-        {
-            users.remove(&user);
-        }
-    }
-
-    async fn list(&self, tenant: TenantId) -> Vec<PresenceEntry> {
-        let mut list: Vec<PresenceEntry> = self
-            .map
-            .lock()
-            .ok()
-            .and_then(|m| m.get(&tenant).map(|u| u.values().cloned().collect()))
-            .unwrap_or_default();
-        list.sort_by(|a, b| a.name.cmp(&b.name).then(a.user.cmp(&b.user)));
-        list
-    }
+/// Orders a presence list the way every implementation returns it: by name, then by user.
+pub(crate) fn sort_entries(list: &mut [PresenceEntry]) {
+    list.sort_by(|a, b| a.name.cmp(&b.name).then(a.user.cmp(&b.user)));
 }
 
 /// The `{t}:chat:updateOnlineBubbles` payload: `{sortedUserList, sortedIdleList}`.
