@@ -9,7 +9,6 @@ use actix_web::dev::Server;
 use actix_web::{HttpResponse, HttpServer, web};
 use serde_json::json;
 use tiktickets_domain::clock::SystemClock;
-use tiktickets_domain::jobs::LeavePending;
 use tiktickets_domain::services::Services;
 use tiktickets_http_api::auth::ApiAccess;
 use tiktickets_http_api::{ApiConfig, ApiState, build_app};
@@ -18,6 +17,7 @@ use tiktickets_realtime::backplane::{Backplane, InProcessBackplane, RedisBackpla
 use tiktickets_realtime::presence::{InMemoryPresence, Presence};
 use tiktickets_realtime::{Gateway, GatewayConfig};
 
+use crate::background::{Background, Queue};
 use crate::commands::{open_db, run_seed};
 use crate::settings::Settings;
 
@@ -29,6 +29,8 @@ pub struct Prepared {
     pub state: ApiState,
     /// The realtime gateway (started).
     pub gateway: Gateway,
+    /// Job workers and periodic tasks (running).
+    pub background: Background,
 }
 
 /// A random secret for a run without a configured one.
@@ -93,15 +95,23 @@ pub async fn prepare(settings: &Settings) -> anyhow::Result<Prepared> {
         presence(settings)?,
     );
     gateway.start().await;
-    // Until the job workers exist, outbound messages stay pending in the outbox (never lost).
+    let queue = Queue::from_settings(settings)?;
+    // No WhatsApp session runs yet (issue 6): sends fail as temporary and stay pending in
+    // the outbox, retried and swept, never lost.
     let services = Services::new(
         stores,
         gateway.publisher(),
-        Arc::new(LeavePending),
+        queue.port(),
         Arc::new(SystemClock),
     );
+    let background = Background::start(settings, &queue, &db, &services);
     let state = ApiState::new(config, services, keys);
-    Ok(Prepared { db, state, gateway })
+    Ok(Prepared {
+        db,
+        state,
+        gateway,
+        background,
+    })
 }
 
 fn gateway_config(settings: &Settings) -> GatewayConfig {
@@ -184,8 +194,11 @@ pub async fn serve(
         println!("listening on http://{addr}");
     }
     server.await?;
+    tracing::info!("HTTP stopped; finishing background jobs");
+    let Prepared { db, background, .. } = prepared;
+    background.shutdown().await;
     tracing::info!("stopped");
-    prepared.db.close().await?;
+    db.close().await?;
     Ok(())
 }
 

@@ -27,6 +27,8 @@ pub struct Settings {
     pub http: HttpSettings,
     /// Socket.IO gateway.
     pub realtime: RealtimeSettings,
+    /// Background jobs.
+    pub jobs: JobsSettings,
     /// Media storage.
     pub media: MediaSettings,
     /// Logging.
@@ -75,6 +77,24 @@ pub struct RealtimeSettings {
     pub ping_timeout_ms: u64,
     /// Largest client packet.
     pub max_payload_bytes: usize,
+}
+
+/// `[jobs]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct JobsSettings {
+    /// Concurrent sends per instance.
+    pub workers: usize,
+    /// Tries before dead-lettering.
+    pub max_attempts: u32,
+    /// Redelivery after a silent worker.
+    pub visibility_timeout_secs: u64,
+    /// Sweeper period.
+    pub sweep_every_secs: u64,
+    /// Age of a pending message the sweeper re-enqueues.
+    pub sweep_after_secs: u64,
+    /// Auto-close period.
+    pub auto_close_every_secs: u64,
 }
 
 /// `[media]`.
@@ -235,6 +255,23 @@ impl Settings {
         }
         if self.realtime.max_payload_bytes < 1024 {
             problems.push("realtime.max_payload_bytes must be at least 1024".to_owned());
+        }
+        let j = &self.jobs;
+        if j.workers == 0 || j.workers > 256 {
+            problems.push("jobs.workers must be between 1 and 256".to_owned());
+        }
+        if j.max_attempts == 0 {
+            problems.push("jobs.max_attempts must be at least 1".to_owned());
+        }
+        if [
+            j.visibility_timeout_secs,
+            j.sweep_every_secs,
+            j.sweep_after_secs,
+            j.auto_close_every_secs,
+        ]
+        .contains(&0)
+        {
+            problems.push("jobs intervals must be at least 1 second".to_owned());
         }
         if self.media.dir.trim().is_empty() {
             problems.push("media.dir must not be empty".to_owned());

@@ -159,6 +159,8 @@ text_enum! {
         Received = "received",
         /// Cancelled before sending.
         Canceled = "canceled",
+        /// Refused for good by the channel (ack -1; the reason is in `sendError`).
+        Failed = "failed",
     }
 }
 

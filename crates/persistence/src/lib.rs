@@ -6,6 +6,7 @@
 //! context.
 
 mod db;
+mod db_leases;
 #[allow(
     dead_code,
     reason = "the legacy and API tables have no store yet; the schema drift test still uses them"
@@ -17,6 +18,7 @@ mod seed;
 mod stores;
 
 pub use db::{Backend, Db, MigrationState};
+pub use db_leases::DbLeases;
 pub use error::PersistenceError;
 pub use seed::{
     DEFAULT_SEED, ProvisionedTenant, SeedConfig, SeedOutcome, SeededUser, provision_tenant, seed,

@@ -67,6 +67,12 @@ pub(crate) fn delete_of_tenant<E: TenantOwned>(
     E::delete_many().filter(E::tenant_column().eq(tenant.get()))
 }
 
+/// Rows of `E` of every tenant, for platform-wide sweeps (the outbox sweeper). Each row
+/// carries its `tenantId`; whatever is then done with a row runs under that tenant's context.
+pub(crate) fn across_tenants<E: TenantOwned>(_p: &PlatformCtx) -> Select<E> {
+    E::find()
+}
+
 /// The tenant a new row gets: always the context's, never input.
 pub(crate) fn tenant_of(cx: &TenantCtx) -> i32 {
     cx.tenant().get()

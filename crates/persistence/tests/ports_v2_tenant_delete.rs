@@ -20,7 +20,7 @@ use tiktickets_domain::{DomainError, PlatformCtx};
 use tiktickets_test_support::TestDb;
 
 /// Bookkeeping tables that belong to no tenant.
-const GLOBAL_TABLES: [&str; 2] = ["seaql_migrations", "SeedsMeta"];
+const GLOBAL_TABLES: [&str; 3] = ["seaql_migrations", "SeedsMeta", "Leases"];
 
 async fn table_names(raw: &DatabaseConnection) -> Vec<String> {
     let backend = raw.get_database_backend();

@@ -1473,6 +1473,7 @@ async fn message_store() {
                 is_deleted: Some(true),
                 read: Some(true),
                 protocol_number: Some("(X)-1".to_owned()),
+                send_error: Some("hijacked".to_owned()),
             };
             m.denied_as_missing(
                 &w("messages.update(B's message)"),

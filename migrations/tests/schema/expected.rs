@@ -55,7 +55,7 @@ pub const TABLES: &[(&str, &str)] = &[
     ),
     (
         "Messages",
-        "id messageId body ack read fromMe mediaType mediaUrl ticketId contactId quotedMsgId timestamp userId scheduleDate sendType status wabaMediaId tenantId idFront pollData protocolNumber edited isDeleted createdAt updatedAt",
+        "id messageId body ack read fromMe mediaType mediaUrl ticketId contactId quotedMsgId timestamp userId scheduleDate sendType status wabaMediaId tenantId idFront pollData protocolNumber edited isDeleted createdAt updatedAt sendError",
     ),
     (
         "Campaigns",
@@ -106,6 +106,7 @@ pub const TABLES: &[(&str, &str)] = &[
         "id messageId userId ticketId createdAt updatedAt",
     ),
     ("SeedsMeta", "name appliedAt"),
+    ("Leases", "name holder expiresAt"),
 ];
 
 /// Every foreign key: (table, column, referenced table, ON DELETE). All reference `id` and are
@@ -186,6 +187,8 @@ pub const QUERY_INDEXES: &[(&str, &[&str])] = &[
     ),
     ("Tickets", &["tenantId", "updatedAt"]),
     ("Messages", &["ticketId", "createdAt"]),
+    // The outbox sweeper: unsent messages by age (partial: `messageId IS NULL`).
+    ("Messages", &["createdAt"]),
 ];
 
 /// Unique keys, full or partial: (table, columns, partial).

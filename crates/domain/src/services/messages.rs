@@ -161,17 +161,16 @@ impl Services {
                 .messages
                 .insert_outbound(cx, draft, now.timestamp_millis(), false)
                 .await?;
-            if message.schedule_date.is_none_or(|at| at <= now) {
-                // An enqueue failure is not the client's problem: the row is committed as
-                // pending and the outbox sweeper will pick it up.
-                let _ = self
-                    .jobs
-                    .enqueue(Job::SendMessage {
-                        tenant: cx.tenant(),
-                        message: message.id.clone(),
-                    })
-                    .await;
-            }
+            let job = Job::SendMessage {
+                tenant: cx.tenant(),
+                message: message.id.clone(),
+            };
+            // An enqueue failure is not the client's problem: the row is committed as pending
+            // and the outbox sweeper will pick it up (a scheduled one once its time passed).
+            let _ = match message.schedule_date {
+                Some(at) if at > now => self.jobs.enqueue_at(job, at).await,
+                _ => self.jobs.enqueue(job).await,
+            };
             self.publish(DomainEvent::MessageCreated {
                 message: Box::new(message.clone()),
                 ticket: Box::new(ticket),
@@ -183,7 +182,9 @@ impl Services {
     }
 
     /// Queues the channel's farewell message on a ticket an agent just closed (rule T-10b)
-    /// and flags the ticket; returns the ticket as it is afterwards.
+    /// and flags the ticket; returns the ticket as it is afterwards. The flag is set first:
+    /// the sender delivers on a closed ticket only when it is set, and a worker may pick the
+    /// message up as soon as it is queued.
     pub(crate) async fn queue_farewell(&self, cx: &TenantCtx, ticket: &Ticket) -> Result<Ticket> {
         let Some(channel_id) = ticket.whatsapp_id else {
             return Ok(ticket.clone());
@@ -192,6 +193,19 @@ impl Services {
         let Some(text) = channel.farewell_message.filter(|t| !t.trim().is_empty()) else {
             return Ok(ticket.clone());
         };
+        if !ticket.is_farewell_message {
+            self.stores
+                .tickets
+                .update(
+                    cx,
+                    ticket.id,
+                    TicketPatch {
+                        is_farewell_message: Some(true),
+                        ..TicketPatch::default()
+                    },
+                )
+                .await?;
+        }
         self.send_message(
             cx,
             ticket.id,
@@ -205,17 +219,8 @@ impl Services {
             },
         )
         .await?;
-        self.stores
-            .tickets
-            .update(
-                cx,
-                ticket.id,
-                TicketPatch {
-                    is_farewell_message: Some(true),
-                    ..TicketPatch::default()
-                },
-            )
-            .await
+        // The outbox write moved the ticket's preview and time: return it as it is now.
+        self.stores.tickets.get(cx, ticket.id).await
     }
 
     /// A page of a ticket's messages, oldest first within the page. Reading the newest page

@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use crate::clock::Clock;
 use crate::events::{DomainEvent, EventPublisher};
+use crate::gateway::{NoSessions, WhatsAppGateway};
 use crate::jobs::JobQueue;
 use crate::store::Stores;
 
@@ -20,10 +21,13 @@ pub struct Services {
     pub jobs: Arc<dyn JobQueue>,
     /// Time.
     pub clock: Arc<dyn Clock>,
+    /// Delivery of outbound messages through the channels' sessions.
+    pub gateway: Arc<dyn WhatsAppGateway>,
 }
 
 impl Services {
-    /// Bundles the ports.
+    /// Bundles the ports. The gateway is [`NoSessions`] (every send stays pending) until
+    /// [`Services::with_gateway`] sets a real one.
     pub fn new(
         stores: Stores,
         events: Arc<dyn EventPublisher>,
@@ -35,7 +39,13 @@ impl Services {
             events,
             jobs,
             clock,
+            gateway: Arc::new(NoSessions),
         }
+    }
+
+    /// The same services, delivering outbound messages through `gateway`.
+    pub fn with_gateway(self, gateway: Arc<dyn WhatsAppGateway>) -> Self {
+        Self { gateway, ..self }
     }
 
     pub(crate) fn publish(&self, event: DomainEvent) {
@@ -43,9 +53,13 @@ impl Services {
     }
 }
 
+pub mod auto_close;
 mod catalog;
+pub mod delivery;
 pub mod messages;
 pub mod tickets;
 mod users;
 
+pub use auto_close::{DAYS_TO_CLOSE_DEFAULT, DAYS_TO_CLOSE_KEY, days_to_close};
 pub use catalog::ERR_CONNECTIONS_LIMIT;
+pub use delivery::{Delivery, DeliveryError};

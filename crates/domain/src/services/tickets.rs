@@ -13,7 +13,9 @@ use crate::store::page::{Page, PageRequest};
 use crate::store::protocols::NewProtocol;
 use crate::store::ticket_logs::NewTicketLog;
 use crate::store::tickets::{NewTicket, Ticket, TicketPatch, TicketQuery};
-use crate::ticket_transition::{ERR_OTHER_OPEN_TICKET, TransitionContext, plan_transition};
+use crate::ticket_transition::{
+    ERR_OTHER_OPEN_TICKET, TransitionContext, TransitionPlan, plan_transition,
+};
 
 /// What an agent asks to change on a ticket (`PUT /tickets/:id`); `None` leaves a field.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -328,50 +330,7 @@ impl Services {
         let mut notify_pending = false;
 
         if let Some(to) = change.status {
-            let latest = self.stores.protocols.latest_for_ticket(cx, id).await?;
-            let other_active = match ticket.contact_id {
-                Some(contact) => self
-                    .stores
-                    .tickets
-                    .find_active(cx, contact, ticket.whatsapp_id)
-                    .await?
-                    .is_some_and(|t| t.id != id),
-                None => false,
-            };
-            let plan = plan_transition(
-                ticket.status,
-                to,
-                TransitionContext {
-                    ticket: id,
-                    requested_by: cx.actor(),
-                    contact_has_other_active_ticket: other_active,
-                    latest_protocol: latest
-                        .as_ref()
-                        .map(|p| (p.status, p.protocol_number.as_str())),
-                    attendance_count: ticket.attendance_count.unwrap_or(0),
-                },
-            )?;
-            let now = self.clock.now_ms();
-            if plan.changes_status() {
-                patch.status = Some(plan.to);
-            }
-            if plan.set_started_attendance_at {
-                patch.started_attendance_at = Some(Some(now));
-            }
-            if plan.set_closed_at {
-                patch.closed_at = Some(Some(now));
-            }
-            if plan.increment_attendance {
-                patch.attendance_count =
-                    Some(next_attendance_count(ticket.attendance_count.unwrap_or(0)));
-            }
-            patch.clear_auto_reply = plan.clear_auto_reply;
-            if let (Some(number), Some(status)) = (plan.protocol.number(), plan.protocol.status()) {
-                self.write_protocol(cx, id, number, status).await?;
-            }
-            if let Some(kind) = plan.log {
-                self.log(cx, id, kind, ticket.queue_id).await?;
-            }
+            let plan = self.apply_transition(cx, &ticket, to, &mut patch).await?;
             farewell = plan.send_farewell;
             notify_pending = plan.notify_new_ticket;
             // A ticket opened without an owner goes to whoever opens it.
@@ -411,24 +370,96 @@ impl Services {
         } else {
             updated
         };
-        let contact = match updated.contact_id {
-            Some(c) => self.stores.contacts.get(cx, c).await.ok().map(Box::new),
-            None => None,
-        };
-        self.publish(DomainEvent::TicketUpdated {
-            ticket: Box::new(updated.clone()),
-            contact: contact.clone(),
-        });
-        if notify_pending {
-            self.publish(DomainEvent::TicketPending {
-                ticket: Box::new(updated.clone()),
-                contact,
-            });
-        }
+        self.publish_ticket_change(cx, &updated, notify_pending)
+            .await;
         Ok(TicketUpdated {
             ticket: updated,
             is_transference: change.is_transference,
         })
+    }
+
+    /// The status change of `ticket` to `to`, by `cx`'s actor, shared by the agent's update
+    /// and the system's closes (auto-close): plans it with [`plan_transition`], writes its
+    /// protocol row (rule P-2/P-3) and ticket log, and puts into `patch` the ticket fields it
+    /// changes (status, `startedAttendanceAt`, `closedAt`, `attendanceCount`, auto-reply ids).
+    /// The caller writes `patch` and acts on the returned plan (farewell, notification).
+    pub(crate) async fn apply_transition(
+        &self,
+        cx: &TenantCtx,
+        ticket: &Ticket,
+        to: TicketStatus,
+        patch: &mut TicketPatch,
+    ) -> Result<TransitionPlan> {
+        let id = ticket.id;
+        let latest = self.stores.protocols.latest_for_ticket(cx, id).await?;
+        let other_active = match ticket.contact_id {
+            Some(contact) => self
+                .stores
+                .tickets
+                .find_active(cx, contact, ticket.whatsapp_id)
+                .await?
+                .is_some_and(|t| t.id != id),
+            None => false,
+        };
+        let plan = plan_transition(
+            ticket.status,
+            to,
+            TransitionContext {
+                ticket: id,
+                requested_by: cx.actor(),
+                contact_has_other_active_ticket: other_active,
+                latest_protocol: latest
+                    .as_ref()
+                    .map(|p| (p.status, p.protocol_number.as_str())),
+                attendance_count: ticket.attendance_count.unwrap_or(0),
+            },
+        )?;
+        let now = self.clock.now_ms();
+        if plan.changes_status() {
+            patch.status = Some(plan.to);
+        }
+        if plan.set_started_attendance_at {
+            patch.started_attendance_at = Some(Some(now));
+        }
+        if plan.set_closed_at {
+            patch.closed_at = Some(Some(now));
+        }
+        if plan.increment_attendance {
+            patch.attendance_count =
+                Some(next_attendance_count(ticket.attendance_count.unwrap_or(0)));
+        }
+        patch.clear_auto_reply = plan.clear_auto_reply;
+        if let (Some(number), Some(status)) = (plan.protocol.number(), plan.protocol.status()) {
+            self.write_protocol(cx, id, number, status).await?;
+        }
+        if let Some(kind) = plan.log {
+            self.log(cx, id, kind, ticket.queue_id).await?;
+        }
+        Ok(plan)
+    }
+
+    /// Publishes `ticket:update` for a changed ticket (with its contact), and
+    /// `notification:new` when it entered `pending`.
+    pub(crate) async fn publish_ticket_change(
+        &self,
+        cx: &TenantCtx,
+        ticket: &Ticket,
+        notify_pending: bool,
+    ) {
+        let contact = match ticket.contact_id {
+            Some(c) => self.stores.contacts.get(cx, c).await.ok().map(Box::new),
+            None => None,
+        };
+        self.publish(DomainEvent::TicketUpdated {
+            ticket: Box::new(ticket.clone()),
+            contact: contact.clone(),
+        });
+        if notify_pending {
+            self.publish(DomainEvent::TicketPending {
+                ticket: Box::new(ticket.clone()),
+                contact,
+            });
+        }
     }
 
     /// Agents may change unassigned tickets and their own; assigning someone else needs a

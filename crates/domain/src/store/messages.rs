@@ -4,7 +4,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use crate::ctx::TenantCtx;
+use crate::ctx::{PlatformCtx, TenantCtx};
 use crate::enums::{MediaType, MessageAck, MessageStatus, SendType};
 use crate::error::Result;
 use crate::ids::{ContactId, MessageId, TenantId, TicketId, UserId};
@@ -60,6 +60,8 @@ pub struct Message {
     pub edited: Option<String>,
     /// Deleted for everyone.
     pub is_deleted: bool,
+    /// Why sending failed for good (status `failed`, ack -1).
+    pub send_error: Option<String>,
     /// Created.
     pub created_at: DateTime<Utc>,
     /// Updated.
@@ -132,14 +134,23 @@ pub struct MessagePatch {
     pub read: Option<bool>,
     /// Protocol number.
     pub protocol_number: Option<String>,
+    /// Why sending failed for good (at most [`SEND_ERROR_MAX`] characters).
+    pub send_error: Option<String>,
 }
+
+/// Longest `sendError` stored (`varchar(1000)`).
+pub const SEND_ERROR_MAX: usize = 1000;
 
 impl MessagePatch {
     /// Checks lengths.
     pub fn validate(&self) -> Result<()> {
         validate::opt_varchar("messageId", self.message_id.as_deref())?;
         validate::opt_text("edited", self.edited.as_deref())?;
-        validate::opt_varchar("protocolNumber", self.protocol_number.as_deref())
+        validate::opt_varchar("protocolNumber", self.protocol_number.as_deref())?;
+        match &self.send_error {
+            Some(reason) => validate::length("sendError", reason, 0, SEND_ERROR_MAX),
+            None => Ok(()),
+        }
     }
 }
 
@@ -195,4 +206,15 @@ pub trait MessageStore: Send + Sync {
     /// Stamps `protocolNumber` on the ticket's messages that have none (rule P-3); returns how
     /// many changed.
     async fn stamp_protocol(&self, cx: &TenantCtx, ticket: TicketId, number: &str) -> Result<u64>;
+    /// Platform work (the outbox sweeper): outbound messages of every tenant that are still
+    /// unsent (`fromMe`, no provider id, status `pending`) and overdue — created before
+    /// `created_before` without a `scheduleDate`, or scheduled before `scheduled_before`.
+    /// At most `limit`, oldest first, as `(tenant, message)`.
+    async fn overdue_outbound(
+        &self,
+        p: &PlatformCtx,
+        created_before: DateTime<Utc>,
+        scheduled_before: DateTime<Utc>,
+        limit: u64,
+    ) -> Result<Vec<(TenantId, MessageId)>>;
 }

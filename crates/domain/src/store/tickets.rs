@@ -267,4 +267,12 @@ pub trait TicketStore: Send + Sync {
         from: DateTime<Utc>,
         to: DateTime<Utc>,
     ) -> Result<Vec<Ticket>>;
+    /// `open` and `pending` tickets of the caller's tenant last updated before `cutoff`, least
+    /// recently updated first, at most `limit` (auto-close).
+    async fn inactive_since(
+        &self,
+        cx: &TenantCtx,
+        cutoff: DateTime<Utc>,
+        limit: u64,
+    ) -> Result<Vec<Ticket>>;
 }

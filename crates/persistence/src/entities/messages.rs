@@ -52,6 +52,8 @@ pub struct Model {
     pub created_at: DateTimeUtc,
     #[sea_orm(column_name = "updatedAt")]
     pub updated_at: DateTimeUtc,
+    #[sea_orm(column_name = "sendError")]
+    pub send_error: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

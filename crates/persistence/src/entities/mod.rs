@@ -21,6 +21,7 @@ pub mod contact_tags;
 pub mod contact_wallets;
 pub mod contacts;
 pub mod fast_reply;
+pub mod leases;
 pub mod log_tickets;
 pub mod messages;
 pub mod messages_off_line;

@@ -59,11 +59,12 @@ macro_rules! for_every_entity {
         $f::<messages_off_line::Entity>($db, $out).await?;
         $f::<user_messages_log::Entity>($db, $out).await?;
         $f::<seeds_meta::Entity>($db, $out).await?;
+        $f::<leases::Entity>($db, $out).await?;
     };
 }
 
-/// The 27 tables of the reference plus `SeedsMeta`.
-const ENTITY_COUNT: usize = 28;
+/// The 27 tables of the reference plus `SeedsMeta` and `Leases`.
+const ENTITY_COUNT: usize = 29;
 
 async fn migrated(test_db: &TestDb) -> TestResult<DatabaseConnection> {
     let db = Database::connect(test_db.url()).await?;
@@ -613,6 +614,7 @@ async fn insert_and_read_back_everything(db: &DatabaseConnection) -> TestResult 
         is_deleted: false,
         created_at: at(0),
         updated_at: at(1),
+        send_error: Some("number invalid in whatsapp".into()),
     };
     let other_message = messages::Model {
         id: uuid(2).to_string(),
@@ -901,6 +903,16 @@ async fn insert_and_read_back_everything(db: &DatabaseConnection) -> TestResult 
         seeds_meta::Model {
             name: "0001_default_tenant".into(),
             applied_at: at(0),
+        },
+    )
+    .await?;
+
+    round_trip::<leases::Entity>(
+        db,
+        leases::Model {
+            name: "auto-close".into(),
+            holder: "instance-1".into(),
+            expires_at: at(30),
         },
     )
     .await?;

@@ -15,12 +15,14 @@ use tiktickets_domain::store::messages::{
 };
 use tiktickets_domain::store::tickets::Ticket;
 use tiktickets_domain::store::{Page, PageRequest};
-use tiktickets_domain::{DomainError, Result, TenantCtx};
+use tiktickets_domain::{DomainError, PlatformCtx, Result, TenantCtx};
 
 use crate::entities::{contacts, messages, tickets, users};
 use crate::error::{db_err, is_unique_violation};
 use crate::scope::{delete_scoped, scoped, tenant_of, update_scoped};
-use crate::stores::{ensure_in_tenant, messages_outbound, missing, now, parse_stored_opt};
+use crate::stores::{
+    ensure_in_tenant, messages_outbound, missing, now, outbox_sweep, parse_stored_opt,
+};
 
 pub(crate) struct SeaMessageStore {
     db: DatabaseConnection,
@@ -126,6 +128,7 @@ pub(crate) fn new_row(cx: &TenantCtx, new: NewMessage, at: DateTime<Utc>) -> mes
         is_deleted: Set(false),
         created_at: Set(at),
         updated_at: Set(at),
+        send_error: Set(None),
     }
 }
 
@@ -153,6 +156,7 @@ pub(crate) fn to_message(m: messages::Model) -> Result<Message> {
         protocol_number: m.protocol_number,
         edited: m.edited,
         is_deleted: m.is_deleted,
+        send_error: m.send_error,
         created_at: m.created_at,
         updated_at: m.updated_at,
     })
@@ -265,6 +269,9 @@ impl MessageStore for SeaMessageStore {
         if let Some(v) = patch.protocol_number {
             am.protocol_number = Set(Some(v));
         }
+        if let Some(v) = patch.send_error {
+            am.send_error = Set(Some(v));
+        }
         am.updated_at = Set(now());
         match am.update(&self.db).await {
             Ok(row) => to_message(row),
@@ -322,5 +329,15 @@ impl MessageStore for SeaMessageStore {
 
     async fn stamp_protocol(&self, cx: &TenantCtx, ticket: TicketId, number: &str) -> Result<u64> {
         messages_outbound::stamp_protocol(&self.db, cx, ticket, number).await
+    }
+
+    async fn overdue_outbound(
+        &self,
+        p: &PlatformCtx,
+        created_before: DateTime<Utc>,
+        scheduled_before: DateTime<Utc>,
+        limit: u64,
+    ) -> Result<Vec<(TenantId, MessageId)>> {
+        outbox_sweep::overdue_outbound(&self.db, p, created_before, scheduled_before, limit).await
     }
 }

@@ -9,6 +9,7 @@ mod contacts_query;
 mod fast_replies;
 mod messages;
 mod messages_outbound;
+mod outbox_sweep;
 mod protocols;
 mod queues;
 mod settings;

@@ -440,4 +440,13 @@ impl TicketStore for SeaTicketStore {
     ) -> Result<Vec<Ticket>> {
         tickets_list::created_between(&self.db, cx, from, to).await
     }
+
+    async fn inactive_since(
+        &self,
+        cx: &TenantCtx,
+        cutoff: DateTime<Utc>,
+        limit: u64,
+    ) -> Result<Vec<Ticket>> {
+        tickets_list::inactive_since(&self.db, cx, cutoff, limit).await
+    }
 }

@@ -1,5 +1,6 @@
 //! The reads of `TicketStore` that filter many tickets: the ticket list (with the agent
-//! visibility rule of data-model.md §7.6) and the dashboard's "created between".
+//! visibility rule of data-model.md §7.6), the dashboard's "created between" and the
+//! auto-close's inactive tickets.
 //!
 //! Every subquery is built from [`crate::scope`] helpers, so each one carries the caller's
 //! tenant (join tables without a `tenantId` are limited through their tenant-owned parent).
@@ -10,6 +11,7 @@ use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, JoinType, PaginatorTrait, QueryFilter, QueryOrder,
     QuerySelect, QueryTrait, RelationTrait,
 };
+use tiktickets_domain::enums::TicketStatus;
 use tiktickets_domain::ids::UserId;
 use tiktickets_domain::store::Page;
 use tiktickets_domain::store::tickets::{Ticket, TicketQuery};
@@ -131,6 +133,31 @@ pub(crate) async fn created_between<C: ConnectionTrait>(
         .filter(tickets::Column::CreatedAt.lt(to))
         .order_by_asc(tickets::Column::CreatedAt)
         .order_by_asc(tickets::Column::Id)
+        .all(db)
+        .await
+        .map_err(db_err)?
+        .into_iter()
+        .map(to_ticket)
+        .collect()
+}
+
+/// `TicketStore::inactive_since`: open and pending tickets of the caller's tenant last updated
+/// before `cutoff`, least recently updated first (the `(tenantId, updatedAt)` index).
+pub(crate) async fn inactive_since<C: ConnectionTrait>(
+    db: &C,
+    cx: &TenantCtx,
+    cutoff: DateTime<Utc>,
+    limit: u64,
+) -> Result<Vec<Ticket>> {
+    scoped::<tickets::Entity>(cx)
+        .filter(
+            tickets::Column::Status
+                .is_in([TicketStatus::Open.as_str(), TicketStatus::Pending.as_str()]),
+        )
+        .filter(tickets::Column::UpdatedAt.lt(cutoff))
+        .order_by_asc(tickets::Column::UpdatedAt)
+        .order_by_asc(tickets::Column::Id)
+        .limit(limit)
         .all(db)
         .await
         .map_err(db_err)?
