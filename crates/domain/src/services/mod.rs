@@ -56,6 +56,7 @@ impl Services {
 pub mod auto_close;
 mod catalog;
 pub mod delivery;
+pub mod ingest;
 pub mod messages;
 pub mod tickets;
 mod users;
