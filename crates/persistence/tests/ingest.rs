@@ -233,3 +233,99 @@ async fn group_messages_follow_the_ignore_group_setting() {
         );
     }
 }
+
+#[tokio::test]
+async fn acks_edits_and_revokes_change_only_the_tenants_own_message() {
+    use tiktickets_domain::enums::MessageAck;
+
+    for tdb in TestDb::all().await {
+        let env = Env::new(&tdb).await;
+        let b = env.backend;
+        let kit = Kit::new(&env);
+        let channel = env.channel("WhatsApp").await;
+        let cx = TenantCtx::system(env.tenant);
+        let (_, cx_b) = env.other_tenant("Tenant B", "admin@b.example").await;
+        let channel_b = env
+            .stores
+            .channels
+            .create(&cx_b, channel_input("WhatsApp B", true))
+            .await
+            .expect(b);
+        // The same provider id exists in both tenants.
+        for (ctx, ch) in [(&cx, channel.id), (&cx_b, channel_b.id)] {
+            kit.services
+                .ingest(ctx, inbound(ch, "5511955550000", "SAME", "original", true))
+                .await
+                .expect(b);
+        }
+
+        let acked = kit
+            .services
+            .apply_ack(&cx, "SAME", MessageAck::Read)
+            .await
+            .expect(b);
+        assert_eq!(acked.map(|m| m.ack), Some(MessageAck::Read), "{b}");
+        // Acks never go back.
+        let late = kit
+            .services
+            .apply_ack(&cx, "SAME", MessageAck::Delivered)
+            .await
+            .expect(b);
+        assert!(late.is_none(), "{b}: a late ack is ignored");
+        let edited = kit
+            .services
+            .apply_edit(&cx, "SAME", "corrigido")
+            .await
+            .expect(b);
+        let edited = edited.expect(b);
+        assert_eq!(edited.edited.as_deref(), Some("corrigido"), "{b}");
+        assert_eq!(edited.body, "original", "{b}: the body stays");
+        let revoked = kit
+            .services
+            .apply_revoke(&cx, "SAME")
+            .await
+            .expect(b)
+            .expect(b);
+        assert!(revoked.is_deleted, "{b}");
+        assert!(
+            kit.services
+                .apply_revoke(&cx, "UNKNOWN")
+                .await
+                .expect(b)
+                .is_none(),
+            "{b}: unknown ids change nothing"
+        );
+
+        // Tenant B's message with the same provider id is untouched.
+        let theirs = env
+            .stores
+            .messages
+            .find_by_provider_id(&cx_b, "SAME")
+            .await
+            .expect(b)
+            .expect(b);
+        assert_eq!(theirs.ack, MessageAck::Server, "{b}");
+        assert!(theirs.edited.is_none() && !theirs.is_deleted, "{b}");
+        let events = kit.events.events();
+        assert!(
+            events.iter().any(|e| matches!(
+                e,
+                DomainEvent::MessageAck {
+                    ack: MessageAck::Read,
+                    ..
+                }
+            )),
+            "{b}: chat:ack published"
+        );
+        assert!(
+            events.iter().all(|e| e.tenant() != cx_b.tenant()
+                || matches!(
+                    e,
+                    DomainEvent::MessageCreated { .. }
+                        | DomainEvent::TicketUpdated { .. }
+                        | DomainEvent::TicketPending { .. }
+                )),
+            "{b}: no change event for tenant B"
+        );
+    }
+}

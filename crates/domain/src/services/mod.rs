@@ -57,6 +57,7 @@ pub mod auto_close;
 mod catalog;
 pub mod delivery;
 pub mod ingest;
+mod message_changes;
 pub mod messages;
 pub mod tickets;
 mod users;
