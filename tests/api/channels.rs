@@ -411,7 +411,7 @@ async fn delete_removes_the_channel_of_the_tenant_only() {
 }
 
 #[actix_web::test]
-async fn sessions_are_refused_until_the_session_manager_exists() {
+async fn sessions_are_refused_when_sessions_are_disabled() {
     for server in TestServer::all().await {
         let admin = server.new_tenant("Chan Session").await;
         let agent = server.agent(&admin).await;
@@ -428,7 +428,7 @@ async fn sessions_are_refused_until_the_session_manager_exists() {
             assert!(
                 r.body["message"]
                     .as_str()
-                    .is_some_and(|m| m.contains("not available")),
+                    .is_some_and(|m| m.contains("disabled")),
                 "{}",
                 r.text
             );

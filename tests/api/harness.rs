@@ -42,6 +42,9 @@ pub struct TestServer {
     pub base: String,
     /// `sqlite` or `postgres`.
     pub backend: &'static str,
+    /// The database URL (another instance can share it).
+    #[allow(dead_code, reason = "used by the sessions tests")]
+    pub db_url: String,
     /// The wiring (database handle for fixtures).
     pub prepared: Prepared,
     handle: ServerHandle,
@@ -84,6 +87,8 @@ impl TestServer {
             // Small, so that the over-the-limit upload tests stay cheap.
             ("http.upload_limit_bytes", "2097152"),
             ("log.filter", "warn"),
+            // The API tests need no browser; the session tests (tests/sessions) start them.
+            ("sessions.enabled", "false"),
         ];
         overrides.extend_from_slice(extra_overrides);
         let settings = Settings::from_overrides(&overrides).expect("test settings");
@@ -95,6 +100,7 @@ impl TestServer {
         let addr = addrs.first().expect("bound address");
         TestServer {
             base: format!("http://{addr}"),
+            db_url: url.to_owned(),
             backend: if url.starts_with("postgres") {
                 "postgres"
             } else {
@@ -114,6 +120,12 @@ impl TestServer {
             servers.push(TestServer::start(db).await);
         }
         servers
+    }
+
+    /// Where this server keeps media files.
+    #[allow(dead_code, reason = "used by the sessions tests")]
+    pub fn media_dir(&self) -> &std::path::Path {
+        self._media.path()
     }
 
     /// A client without a token.

@@ -73,6 +73,15 @@ impl Queue {
         }
     }
 
+    /// Leases for channel sessions: only with Redis (several instances); a single process
+    /// owns every session without one.
+    pub fn session_leases(&self) -> Option<Arc<dyn Leases>> {
+        match self {
+            Queue::Redis(q) => Some(Arc::new(RedisLeases::new(q.pool().clone()))),
+            Queue::Memory(_) => None,
+        }
+    }
+
     fn spawn(
         &self,
         handler: Arc<dyn JobHandler>,

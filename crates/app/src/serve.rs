@@ -16,6 +16,7 @@ use tiktickets_persistence::{Db, build_stores};
 use tiktickets_realtime::backplane::{Backplane, InProcessBackplane, RedisBackplane};
 use tiktickets_realtime::presence::{InMemoryPresence, Presence};
 use tiktickets_realtime::{Gateway, GatewayConfig};
+use tiktickets_whatsapp_session::{SessionManager, SessionsConfig};
 
 use crate::background::{Background, Queue};
 use crate::commands::{open_db, run_seed};
@@ -31,6 +32,20 @@ pub struct Prepared {
     pub gateway: Gateway,
     /// Job workers and periodic tasks (running).
     pub background: Background,
+    /// WhatsApp Web sessions (`None` when `sessions.enabled` is false).
+    pub sessions: Option<SessionManager>,
+}
+
+impl Prepared {
+    /// Stops the sessions (closing each Chromium cleanly, so logins survive), then the
+    /// background work.
+    pub async fn shutdown(self) -> Db {
+        if let Some(sessions) = &self.sessions {
+            sessions.shutdown().await;
+        }
+        self.background.shutdown().await;
+        self.db
+    }
 }
 
 /// A random secret for a run without a configured one.
@@ -96,22 +111,64 @@ pub async fn prepare(settings: &Settings) -> anyhow::Result<Prepared> {
     );
     gateway.start().await;
     let queue = Queue::from_settings(settings)?;
-    // No WhatsApp session runs yet (issue 6): sends fail as temporary and stay pending in
-    // the outbox, retried and swept, never lost.
-    let services = Services::new(
+    let mut services = Services::new(
         stores,
         gateway.publisher(),
         queue.port(),
         Arc::new(SystemClock),
     );
+    // Without sessions, sends fail as temporary and stay pending in the outbox, retried and
+    // swept, never lost.
+    let sessions = settings
+        .sessions
+        .enabled
+        .then(|| SessionManager::new(sessions_config(settings), queue.session_leases()));
+    if let Some(manager) = &sessions {
+        services = services
+            .with_gateway(Arc::new(manager.clone()))
+            .with_sessions(Arc::new(manager.clone()));
+        manager.attach(services.clone());
+    }
     let background = Background::start(settings, &queue, &db, &services);
+    if let Some(manager) = &sessions {
+        match manager.start_all().await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(sessions = n, "starting WhatsApp sessions"),
+            Err(e) => tracing::error!(error = %e, "could not list the sessions to start"),
+        }
+    }
     let state = ApiState::new(config, services, keys);
     Ok(Prepared {
         db,
         state,
         gateway,
         background,
+        sessions,
     })
+}
+
+fn sessions_config(settings: &Settings) -> SessionsConfig {
+    let s = &settings.sessions;
+    let ms = Duration::from_millis;
+    let mut config = SessionsConfig::new(
+        PathBuf::from(s.profiles_dir.trim()),
+        PathBuf::from(settings.media.dir.trim()),
+    );
+    config.chromium_path = Some(s.chromium_path.trim())
+        .filter(|p| !p.is_empty())
+        .map(PathBuf::from);
+    config.web_url = s.web_url.trim().to_owned();
+    config.headless = s.headless;
+    config.qr_max_refreshes = s.qr_max_refreshes;
+    config.watchdog_interval = ms(s.watchdog_interval_ms);
+    config.probe_timeout = ms(s.probe_timeout_ms);
+    config.command_timeout = ms(s.command_timeout_ms);
+    config.media_timeout = ms(s.media_timeout_ms);
+    config.restart_backoff_min = ms(s.restart_backoff_min_ms);
+    config.restart_backoff_max = ms(s.restart_backoff_max_ms);
+    config.boot_stagger = ms(s.boot_stagger_ms);
+    config.lease_ttl = ms(s.lease_ttl_ms);
+    config
 }
 
 fn gateway_config(settings: &Settings) -> GatewayConfig {
@@ -194,9 +251,8 @@ pub async fn serve(
         println!("listening on http://{addr}");
     }
     server.await?;
-    tracing::info!("HTTP stopped; finishing background jobs");
-    let Prepared { db, background, .. } = prepared;
-    background.shutdown().await;
+    tracing::info!("HTTP stopped; closing sessions and finishing background jobs");
+    let db = prepared.shutdown().await;
     tracing::info!("stopped");
     db.close().await?;
     Ok(())

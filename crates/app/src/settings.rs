@@ -31,6 +31,8 @@ pub struct Settings {
     pub jobs: JobsSettings,
     /// Media storage.
     pub media: MediaSettings,
+    /// WhatsApp Web sessions.
+    pub sessions: SessionsSettings,
     /// Logging.
     pub log: LogSettings,
 }
@@ -103,6 +105,40 @@ pub struct JobsSettings {
 pub struct MediaSettings {
     /// Root folder.
     pub dir: String,
+}
+
+/// `[sessions]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SessionsSettings {
+    /// Run WhatsApp Web sessions on this instance.
+    pub enabled: bool,
+    /// Chromium binary (empty: found on PATH).
+    pub chromium_path: String,
+    /// The page sessions open.
+    pub web_url: String,
+    /// Browser profiles root.
+    pub profiles_dir: String,
+    /// Headless Chromium.
+    pub headless: bool,
+    /// QR codes before TIMEOUT.
+    pub qr_max_refreshes: u32,
+    /// Watchdog period.
+    pub watchdog_interval_ms: u64,
+    /// Watchdog round-trip deadline.
+    pub probe_timeout_ms: u64,
+    /// Page command deadline.
+    pub command_timeout_ms: u64,
+    /// Media transfer deadline.
+    pub media_timeout_ms: u64,
+    /// First restart pause.
+    pub restart_backoff_min_ms: u64,
+    /// Longest restart pause.
+    pub restart_backoff_max_ms: u64,
+    /// Pause between sessions started at boot.
+    pub boot_stagger_ms: u64,
+    /// Channel ownership lease lifetime.
+    pub lease_ttl_ms: u64,
 }
 
 /// `[server]`.
@@ -275,6 +311,35 @@ impl Settings {
         }
         if self.media.dir.trim().is_empty() {
             problems.push("media.dir must not be empty".to_owned());
+        }
+        let w = &self.sessions;
+        if w.profiles_dir.trim().is_empty() {
+            problems.push("sessions.profiles_dir must not be empty".to_owned());
+        }
+        if !(w.web_url.starts_with("http://") || w.web_url.starts_with("https://")) {
+            problems.push("sessions.web_url must be an http:// or https:// URL".to_owned());
+        }
+        if w.qr_max_refreshes == 0 {
+            problems.push("sessions.qr_max_refreshes must be at least 1".to_owned());
+        }
+        if [
+            w.watchdog_interval_ms,
+            w.probe_timeout_ms,
+            w.command_timeout_ms,
+            w.media_timeout_ms,
+            w.restart_backoff_min_ms,
+            w.lease_ttl_ms,
+        ]
+        .iter()
+        .any(|ms| *ms < 10)
+        {
+            problems.push("sessions timings must be at least 10 ms".to_owned());
+        }
+        if w.restart_backoff_max_ms < w.restart_backoff_min_ms {
+            problems.push(
+                "sessions.restart_backoff_max_ms must not be below restart_backoff_min_ms"
+                    .to_owned(),
+            );
         }
         for (key, pw) in [
             ("seed.admin_password", &self.seed.admin_password),

@@ -59,6 +59,40 @@ pub trait WhatsAppGateway: Send + Sync {
         cx: &TenantCtx,
         message: &OutboundMessage,
     ) -> Result<SentMessage, GatewayError>;
+
+    /// Marks a chat (digits of a person, or a group id) as read on the phone.
+    async fn mark_read(
+        &self,
+        _cx: &TenantCtx,
+        _channel: WhatsappId,
+        _chat: &str,
+    ) -> Result<(), GatewayError> {
+        Err(unsupported())
+    }
+
+    /// The profile picture URL of a number, `None` when it has none or hides it.
+    async fn profile_picture(
+        &self,
+        _cx: &TenantCtx,
+        _channel: WhatsappId,
+        _number: &str,
+    ) -> Result<Option<String>, GatewayError> {
+        Err(unsupported())
+    }
+
+    /// The WhatsApp id of a number, `None` when the number is not on WhatsApp.
+    async fn check_number(
+        &self,
+        _cx: &TenantCtx,
+        _channel: WhatsappId,
+        _number: &str,
+    ) -> Result<Option<String>, GatewayError> {
+        Err(unsupported())
+    }
+}
+
+fn unsupported() -> GatewayError {
+    GatewayError::Transient("this gateway has no live session".into())
 }
 
 /// A gateway that refuses every send as temporary: until a session runs, messages stay

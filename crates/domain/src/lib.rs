@@ -13,7 +13,9 @@ pub mod gateway;
 pub mod ids;
 pub mod jobs;
 pub mod leases;
+pub mod media_files;
 pub mod password;
+pub mod sessions;
 pub mod store;
 pub mod validate;
 

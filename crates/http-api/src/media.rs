@@ -5,6 +5,8 @@ use std::path::PathBuf;
 
 use tiktickets_domain::enums::MediaType;
 use tiktickets_domain::ids::TenantId;
+pub use tiktickets_domain::media_files::media_type_of;
+use tiktickets_domain::media_files::{generated_name, is_generated_name, known_extension};
 
 use crate::error::{ApiError, ApiResult};
 
@@ -23,49 +25,6 @@ pub struct StoredMedia {
     pub original_name: String,
     /// Kind of medium, from the MIME type.
     pub media_type: MediaType,
-}
-
-/// Extensions we keep (lower case); anything else is stored without one.
-const KNOWN_EXTENSIONS: &[&str] = &[
-    "txt", "xml", "csv", "jpg", "jpeg", "png", "gif", "webp", "pdf", "doc", "docx", "xls", "xlsx",
-    "ppt", "pptx", "mp4", "3gp", "mov", "ogg", "oga", "opus", "mp3", "m4a", "aac", "wav", "rar",
-    "zip", "vcf", "json",
-];
-
-/// The extension of a client file name, if it is one we know.
-fn known_extension(original: &str) -> Option<String> {
-    let ext = original.rsplit_once('.')?.1.to_ascii_lowercase();
-    KNOWN_EXTENSIONS.contains(&ext.as_str()).then_some(ext)
-}
-
-/// The media type of a MIME type (its major part), as the reference stores it.
-pub fn media_type_of(mime: Option<&str>, extension: Option<&str>) -> MediaType {
-    let major = mime.and_then(|m| m.split('/').next()).unwrap_or("");
-    match major {
-        "image" => MediaType::Image,
-        "video" => MediaType::Video,
-        "audio" => MediaType::Audio,
-        "text" => MediaType::Text,
-        _ => match extension {
-            Some("jpg" | "jpeg" | "png" | "gif" | "webp") => MediaType::Image,
-            Some("mp4" | "3gp" | "mov") => MediaType::Video,
-            Some("ogg" | "oga" | "opus" | "mp3" | "m4a" | "aac" | "wav") => MediaType::Audio,
-            _ => MediaType::Application,
-        },
-    }
-}
-
-/// True for names this module generates (32 hex digits and an optional known extension).
-fn is_generated_name(name: &str) -> bool {
-    let (stem, ext) = match name.split_once('.') {
-        Some((stem, ext)) => (stem, Some(ext)),
-        None => (name, None),
-    };
-    stem.len() == 32
-        && stem
-            .chars()
-            .all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase())
-        && ext.is_none_or(|e| KNOWN_EXTENSIONS.contains(&e))
 }
 
 impl MediaStorage {
@@ -97,11 +56,7 @@ impl MediaStorage {
             });
         }
         let extension = known_extension(original_name);
-        let stem = uuid::Uuid::new_v4().simple().to_string();
-        let file_name = match &extension {
-            Some(ext) => format!("{stem}.{ext}"),
-            None => stem,
-        };
+        let file_name = generated_name(extension.as_deref());
         let dir = self.tenant_dir(tenant);
         tokio::fs::create_dir_all(&dir)
             .await

@@ -223,21 +223,23 @@ impl Services {
         self.stores.tickets.get(cx, ticket.id).await
     }
 
-    /// A page of a ticket's messages, oldest first within the page. Reading the newest page
-    /// marks the ticket read (as the reference does), publishing the ticket if that changed it.
+    /// A page of a ticket's messages, oldest first within the page, and whether reading it
+    /// marked the ticket read. Reading the newest page marks the ticket read (as the reference
+    /// does), publishing the ticket if that changed it.
     pub async fn ticket_messages(
         &self,
         cx: &TenantCtx,
         ticket_id: TicketId,
         page: PageRequest,
-    ) -> Result<(Ticket, Page<Message>)> {
+    ) -> Result<(Ticket, Page<Message>, bool)> {
         let mut ticket = self.stores.tickets.get(cx, ticket_id).await?;
         let messages = self
             .stores
             .messages
             .list_for_ticket(cx, ticket_id, page)
             .await?;
-        if page.page() == 1 && ticket.unread_messages.unwrap_or(0) > 0 {
+        let marks_read = page.page() == 1 && ticket.unread_messages.unwrap_or(0) > 0;
+        if marks_read {
             self.stores.messages.mark_ticket_read(cx, ticket_id).await?;
             ticket = self
                 .stores
@@ -260,7 +262,28 @@ impl Services {
                 contact,
             });
         }
-        Ok((ticket, messages))
+        Ok((ticket, messages, marks_read))
+    }
+
+    /// Tells WhatsApp that the ticket's chat was read (blue ticks on the customer's phone).
+    /// Best effort: without a live session nothing happens.
+    pub async fn mark_read_on_phone(&self, cx: &TenantCtx, ticket: &Ticket) {
+        let (Some(channel), Some(contact)) = (ticket.whatsapp_id, ticket.contact_id) else {
+            return;
+        };
+        let Some(number) = self
+            .stores
+            .contacts
+            .get(cx, contact)
+            .await
+            .ok()
+            .and_then(|c| c.number)
+        else {
+            return;
+        };
+        if let Err(e) = self.gateway.mark_read(cx, channel, &number).await {
+            tracing::debug!(ticket = %ticket.id, error = %e, "the chat was not marked read on the phone");
+        }
     }
 
     /// Cancels a message that was never sent (a scheduled or still pending one): the row is

@@ -74,10 +74,15 @@ async fn list_messages(
         }
     };
     let page = PageRequest::new(query.page_number()?, size)?;
-    let (ticket, messages) = state
+    let (ticket, messages, marked_read) = state
         .services
         .ticket_messages(&auth.cx, TicketId::new(path.into_inner()), page)
         .await?;
+    if marked_read {
+        // The phone learns it in the background: a slow session must not slow the inbox.
+        let (services, cx, ticket) = (state.services.clone(), auth.cx, ticket.clone());
+        actix_web::rt::spawn(async move { services.mark_read_on_phone(&cx, &ticket).await });
+    }
     let base = state.public_base(&req);
     let items = messages_json(&state, &auth.cx, &base, &messages.items).await?;
     Ok(HttpResponse::Ok().json(json!({

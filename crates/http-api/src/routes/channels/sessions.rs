@@ -1,16 +1,13 @@
-//! `/whatsappsession/:id` (client-contract.md §8, behaviour.md §3.11 rows 58–60). WhatsApp Web
-//! sessions are run by the session manager, which this build does not include yet: starting a
-//! session or asking for a new QR code answers 409 `ERR_WAPP_SESSIONS_NOT_AVAILABLE`, and logout
-//! only records the channel as disconnected. Any user of the tenant may call these, as in the
-//! reference; another tenant's channel is a 404.
+//! `/whatsappsession/:id` (client-contract.md §8, behaviour.md §3.11 rows 58–60): start a
+//! channel's WhatsApp Web session, restart it (optionally with a new QR code), log it out. Any
+//! user of the tenant may call these, as in the reference; another tenant's channel is a 404.
+//! The session manager runs the session in the background: progress arrives as
+//! `{t}:whatsappSession` events.
 
 use actix_web::{HttpResponse, delete, post, put, web};
 use serde::Deserialize;
 use serde_json::json;
-use tiktickets_domain::DomainError;
-use tiktickets_domain::enums::ChannelStatus;
 use tiktickets_domain::ids::WhatsappId;
-use tiktickets_domain::store::channels::SessionState;
 use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -23,16 +20,6 @@ pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(start_session)
         .service(new_session_qrcode)
         .service(logout_session);
-}
-
-const NOT_AVAILABLE: &str = "ERR_WAPP_SESSIONS_NOT_AVAILABLE";
-
-fn not_available() -> ApiError {
-    DomainError::conflict(
-        NOT_AVAILABLE,
-        "WhatsApp Web sessions are not available in this build yet",
-    )
-    .into()
 }
 
 /// `PUT /whatsappsession/:id` body (the client also sends `id`, ignored).
@@ -64,8 +51,9 @@ fn parse_body(bytes: &[u8]) -> ApiResult<SessionBody> {
     security(("bearer" = [])),
     params(("id" = i32, Path, description = "Channel id")),
     responses(
+        (status = 200, description = "`{message: \"Starting session.\"}`"),
         (status = 404, description = "No such channel in this tenant", body = ErrorBody),
-        (status = 409, description = "ERR_WAPP_SESSIONS_NOT_AVAILABLE: no session manager in this build", body = ErrorBody),
+        (status = 409, description = "ERR_WAPP_SESSIONS_NOT_AVAILABLE (sessions disabled) or ERR_CHANNEL_TYPE_NOT_SUPPORTED", body = ErrorBody),
     )
 )]
 #[post("/whatsappsession/{id}")]
@@ -75,11 +63,14 @@ async fn start_session(
     id: web::Path<i32>,
 ) -> ApiResult<HttpResponse> {
     state
-        .stores
-        .channels
-        .get(&auth.cx, WhatsappId::new(id.into_inner()))
+        .services
+        .start_session(&auth.cx, WhatsappId::new(id.into_inner()))
         .await?;
-    Err(not_available())
+    Ok(starting())
+}
+
+fn starting() -> HttpResponse {
+    HttpResponse::Ok().json(json!({"message": "Starting session."}))
 }
 
 /// Restarts the session with a new QR code.
@@ -89,9 +80,10 @@ async fn start_session(
     params(("id" = i32, Path, description = "Channel id")),
     request_body = SessionBody,
     responses(
+        (status = 200, description = "`{message: \"Starting session.\"}`"),
         (status = 400, description = "Malformed body", body = ErrorBody),
         (status = 404, description = "No such channel in this tenant", body = ErrorBody),
-        (status = 409, description = "ERR_WAPP_SESSIONS_NOT_AVAILABLE: no session manager in this build", body = ErrorBody),
+        (status = 409, description = "ERR_WAPP_SESSIONS_NOT_AVAILABLE (sessions disabled) or ERR_CHANNEL_TYPE_NOT_SUPPORTED", body = ErrorBody),
     )
 )]
 #[put("/whatsappsession/{id}")]
@@ -101,16 +93,16 @@ async fn new_session_qrcode(
     id: web::Path<i32>,
     body: web::Bytes,
 ) -> ApiResult<HttpResponse> {
-    let _wants_qrcode = parse_body(&body)?.is_qrcode.unwrap_or(false);
+    let new_qrcode = parse_body(&body)?.is_qrcode.unwrap_or(false);
     state
-        .stores
-        .channels
-        .get(&auth.cx, WhatsappId::new(id.into_inner()))
+        .services
+        .restart_session(&auth.cx, WhatsappId::new(id.into_inner()), new_qrcode)
         .await?;
-    Err(not_available())
+    Ok(starting())
 }
 
-/// Logs the session out: the channel becomes `DISCONNECTED` with no QR code.
+/// Logs the session out of WhatsApp and discards its login: the channel becomes
+/// `DISCONNECTED` with no QR code.
 #[utoipa::path(
     tag = "channels",
     security(("bearer" = [])),
@@ -126,15 +118,9 @@ async fn logout_session(
     auth: Auth,
     id: web::Path<i32>,
 ) -> ApiResult<HttpResponse> {
-    let disconnected = SessionState {
-        status: Some(ChannelStatus::Disconnected),
-        qrcode: Some(None),
-        retries: Some(0),
-        ..SessionState::default()
-    };
     state
         .services
-        .set_session_state(&auth.cx, WhatsappId::new(id.into_inner()), disconnected)
+        .logout_session(&auth.cx, WhatsappId::new(id.into_inner()))
         .await?;
     Ok(HttpResponse::Ok().json(json!({"message": "Session disconnected."})))
 }
