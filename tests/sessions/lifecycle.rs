@@ -114,16 +114,38 @@ async fn a_started_session_publishes_its_qr_code_and_a_scan_connects_it() {
             .filter(|(name, _)| !name.ends_with("chat:updateOnlineBubbles"))
             .collect();
         assert!(leaked.is_empty(), "tenant B received {leaked:?}");
+        // The time from the page's event to the stored message, over 20 more messages.
+        let mut took = Vec::new();
+        for i in 0..20 {
+            let before = live(&rig.server, channel).status().ingested;
+            fake(
+                &rig.server,
+                channel,
+                &format!(
+                    "window.__fake.receive({{from: '5511999990001@c.us', body: 'medida {i}'}}); true"
+                ),
+            )
+            .await;
+            let after = crate::rig::eventually("the message to be stored", || async {
+                let s = live(&rig.server, channel).status();
+                (s.ingested > before).then_some(s)
+            })
+            .await;
+            took.extend(after.last_ingest);
+        }
+        took.sort();
         let status = live(&rig.server, channel).status();
         let (rss, pss) = status
             .browser_pid
             .map(crate::rig::process_tree_memory_kib)
             .unwrap_or_default();
         eprintln!(
-            "[{}] inbound page event -> stored message: {:?}; this session's Chromium: \
-             RSS {} MiB, PSS {} MiB",
+            "[{}] inbound page event -> stored message over {} messages: median {:?}, max \
+             {:?}; this session's Chromium: RSS {} MiB, PSS {} MiB",
             rig.server.backend,
-            status.last_ingest,
+            took.len(),
+            took.get(took.len() / 2),
+            took.last(),
             rss / 1024,
             pss / 1024
         );
@@ -282,4 +304,34 @@ async fn session_routes_check_the_tenant_and_the_channel_type() {
         )
         .await
         .err(400, "ERR_INVALID_BODY");
+}
+
+#[actix_web::test]
+async fn deleting_a_channel_stops_its_session_and_discards_the_login() {
+    let Some(_turn) = chromium_turn().await else {
+        return;
+    };
+    let rig = Rig::start(TestDb::sqlite(), &[]).await;
+    let admin = &rig.admin;
+    let channel = rig.channel(admin, "Temporário").await;
+    connect(&rig.server, admin, channel, "5511888880003@c.us").await;
+    let profile = rig
+        .profiles
+        .path()
+        .join(admin.tenant_id.to_string())
+        .join(channel.to_string());
+    assert!(profile.is_dir());
+    let r = admin.delete(&format!("/whatsapp/{channel}")).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    crate::rig::eventually("the session to stop", || async {
+        manager_of(&rig.server)
+            .live(tiktickets_domain::ids::WhatsappId::new(channel))
+            .is_none()
+            .then_some(())
+    })
+    .await;
+    assert!(
+        !profile.exists(),
+        "the login of a deleted channel is discarded"
+    );
 }

@@ -35,4 +35,5 @@ mod contacts;
 mod isolation;
 mod lifecycle;
 mod messages;
+mod ownership;
 mod recovery;
