@@ -1,6 +1,7 @@
 //! Concurrent deliveries of the same inbound data resolve to one row: contacts (one per number),
 //! tickets (one open-or-pending per contact and channel, reopened rather than duplicated),
-//! messages (one per WhatsApp id) and settings (one per key).
+//! messages (one per WhatsApp id), settings (one per key), and the inbox's one-transaction
+//! write of all of these.
 //!
 //! Every scenario starts 20 tasks on a 4-thread runtime and releases them together with a
 //! barrier. Runs on SQLite (whose pool has one connection, so statements serialise, though the
@@ -14,11 +15,13 @@ use std::future::Future;
 use std::sync::Arc;
 
 use support_isolation::*;
-use tiktickets_domain::enums::{TicketChannel, TicketStatus};
+use tiktickets_domain::enums::{MediaType, MessageAck, MessageStatus, TicketChannel, TicketStatus};
 use tiktickets_domain::ids::{ContactId, WhatsappId};
 use tiktickets_domain::phone::ContactNumber;
 use tiktickets_domain::store::Stores;
 use tiktickets_domain::store::contacts::{Contact, InboundContact};
+use tiktickets_domain::store::inbox::{InboundWrite, InboundWritten};
+use tiktickets_domain::store::messages::NewMessage;
 use tiktickets_domain::store::tickets::{InboundResolution, InboundTicketRequest, TicketPatch};
 use tiktickets_domain::{Result, TenantCtx};
 use tiktickets_test_support::TestDb;
@@ -505,4 +508,91 @@ async fn concurrent_first_channels_leave_one_default() {
             .all(|(_, per_tenant)| per_tenant.iter().all(|d| *d == 1)),
         "exactly one default channel per tenant (backend, defaults of each tenant): {outcomes:?}"
     );
+}
+
+/// One inbound message for the inbox write: from `number`, provider id `id`.
+fn inbox_write(channel: WhatsappId, raw_number: &str, id: &str) -> InboundWrite {
+    InboundWrite {
+        channel,
+        sender: InboundContact {
+            number: self::number(raw_number),
+            name: Some("Cliente Inbox".to_owned()),
+            pushname: Some("Cliente Inbox".to_owned()),
+            profile_pic_url: None,
+            is_user: Some(true),
+            is_wa_contact: Some(true),
+        },
+        group: None,
+        from_me: false,
+        message: NewMessage {
+            message_id: Some(id.to_owned()),
+            ticket_id: tiktickets_domain::ids::TicketId::new(0),
+            contact_id: None,
+            body: format!("mensagem {id}"),
+            from_me: false,
+            read: false,
+            media_type: Some(MediaType::Chat),
+            media_url: None,
+            quoted_msg_id: None,
+            timestamp: Some(1_700_000_000),
+            user_id: None,
+            schedule_date: None,
+            send_type: None,
+            status: Some(MessageStatus::Received),
+            ack: MessageAck::Pending,
+            id_front: None,
+            poll_data: None,
+        },
+        quoted_provider_id: None,
+        at_ms: 1_700_000_000_000,
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_inbox_writes_store_each_message_once_with_one_contact_and_ticket_per_number() {
+    for tdb in TestDb::all().await {
+        let scene = Scene::new(tdb).await;
+        let backend = scene.backend();
+        let (stores, cx, channel) = (scene.stores(), scene.cx, scene.channel);
+        // Two new numbers; every provider id is delivered twice.
+        let numbers = ["5511966660001", "5511966660002"];
+        let written = together(N, move |i| {
+            let stores = stores.clone();
+            let write = inbox_write(channel, numbers[i % 2], &format!("inbox-{}", i % (N / 2)));
+            async move { stores.inbox.write_inbound(&cx, write).await }
+        })
+        .await;
+        let written = ok_all(backend, "write_inbound", written);
+        let stored = written
+            .iter()
+            .filter(|w| matches!(w, InboundWritten::Stored { .. }))
+            .count();
+        assert_eq!(stored, N / 2, "[{backend}] each provider id stored once");
+        let s = scene.stores();
+        let contacts = s.contacts.list(&cx, None, big_page()).await.expect("list");
+        assert_eq!(contacts.count, 2, "[{backend}] one contact per number");
+        let tickets = s.tickets.list(&cx, &all_tickets()).await.expect("list");
+        assert_eq!(tickets.count, 2, "[{backend}] one ticket per contact");
+        let mut messages = 0;
+        let mut unread = 0;
+        for t in &tickets.items {
+            messages += s
+                .messages
+                .list_for_ticket(&cx, t.id, big_page())
+                .await
+                .expect("messages")
+                .count;
+            unread += t.unread_messages.unwrap_or(0);
+        }
+        assert_eq!(
+            messages,
+            (N / 2) as u64,
+            "[{backend}] every message stored once"
+        );
+        assert_eq!(
+            unread,
+            (N / 2) as i32,
+            "[{backend}] counters moved once per message"
+        );
+    }
 }

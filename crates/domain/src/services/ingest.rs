@@ -4,14 +4,15 @@
 //! provider id change nothing (rules C-4, T-3..T-5, M-1; behaviour.md §7.3, §7.4).
 
 use crate::ctx::TenantCtx;
-use crate::enums::{MediaType, MessageAck, MessageStatus, TicketChannel};
+use crate::enums::{MediaType, MessageAck, MessageStatus};
 use crate::error::Result;
 use crate::events::DomainEvent;
 use crate::ids::WhatsappId;
 use crate::services::Services;
 use crate::store::contacts::InboundContact;
+use crate::store::inbox::{InboundWrite, InboundWritten};
 use crate::store::messages::{Message, NewMessage};
-use crate::store::tickets::{InboundResolution, InboundTicketRequest, Ticket};
+use crate::store::tickets::{InboundResolution, Ticket};
 
 /// One message seen by a channel session, already normalised.
 #[derive(Debug, Clone, PartialEq)]
@@ -57,112 +58,62 @@ pub enum Ingested {
 }
 
 impl Services {
-    /// Ingests one message for the tenant of `cx` (the session's channel tenant).
+    /// Ingests one message for the tenant of `cx` (the session's channel tenant): one
+    /// transaction writes the contact, the ticket and the message, then the inbox hears of it.
     pub async fn ingest(&self, cx: &TenantCtx, inbound: InboundMessage) -> Result<Ingested> {
-        self.stores.channels.get(cx, inbound.channel).await?;
         if inbound.group.is_some() && self.ignores_groups(cx).await? {
             return Ok(Ingested::IgnoredGroup);
         }
-        if self
-            .stores
-            .messages
-            .find_by_provider_id(cx, &inbound.provider_id)
-            .await?
-            .is_some()
-        {
-            return Ok(Ingested::Duplicate);
-        }
-        let sender = self
-            .stores
-            .contacts
-            .upsert_inbound(cx, inbound.contact.clone())
-            .await?;
-        let chat = match &inbound.group {
-            Some(group) => {
-                self.stores
-                    .contacts
-                    .upsert_inbound(cx, group.clone())
-                    .await?
-            }
-            None => sender.clone(),
-        };
-        let (ticket, resolution) = self
-            .stores
-            .tickets
-            .find_or_create_for_inbound(
-                cx,
-                InboundTicketRequest {
-                    contact_id: chat.id,
-                    whatsapp_id: inbound.channel,
-                    from_me: inbound.from_me,
-                    is_group: inbound.group.is_some(),
-                    channel: TicketChannel::Whatsapp,
-                    unread_count: 0,
+        let write = InboundWrite {
+            channel: inbound.channel,
+            sender: inbound.contact,
+            group: inbound.group,
+            from_me: inbound.from_me,
+            message: NewMessage {
+                message_id: Some(inbound.provider_id),
+                // Filled in by the store.
+                ticket_id: crate::ids::TicketId::new(0),
+                contact_id: None,
+                body: inbound.body,
+                from_me: inbound.from_me,
+                read: inbound.from_me,
+                media_type: Some(inbound.media_type),
+                media_url: inbound.media_file,
+                quoted_msg_id: None,
+                timestamp: Some(inbound.timestamp),
+                user_id: None,
+                schedule_date: None,
+                send_type: None,
+                status: Some(MessageStatus::Received),
+                ack: if inbound.from_me {
+                    MessageAck::Server
+                } else {
+                    MessageAck::Pending
                 },
-            )
-            .await?;
-        let quoted = match &inbound.quoted_provider_id {
-            Some(id) => self
-                .stores
-                .messages
-                .find_by_provider_id(cx, id)
-                .await?
-                .map(|m| m.id),
-            None => None,
+                id_front: None,
+                poll_data: None,
+            },
+            quoted_provider_id: inbound.quoted_provider_id,
+            at_ms: self.clock.now_ms(),
         };
-        let inserted = self
-            .stores
-            .messages
-            .insert(
-                cx,
-                NewMessage {
-                    message_id: Some(inbound.provider_id.clone()),
-                    ticket_id: ticket.id,
-                    contact_id: (!inbound.from_me).then_some(sender.id),
-                    body: inbound.body.clone(),
-                    from_me: inbound.from_me,
-                    read: inbound.from_me,
-                    media_type: Some(inbound.media_type),
-                    media_url: inbound.media_file.clone(),
-                    quoted_msg_id: quoted,
-                    timestamp: Some(inbound.timestamp),
-                    user_id: None,
-                    schedule_date: None,
-                    send_type: None,
-                    status: Some(MessageStatus::Received),
-                    ack: if inbound.from_me {
-                        MessageAck::Server
-                    } else {
-                        MessageAck::Pending
-                    },
-                    id_front: None,
-                    poll_data: None,
-                },
-            )
-            .await?;
-        if inserted.duplicate {
-            // A concurrent ingest of the same message won the insert.
-            return Ok(Ingested::Duplicate);
-        }
-        let ticket = self
-            .stores
-            .tickets
-            .record_message(
-                cx,
-                ticket.id,
-                &inbound.body,
-                self.clock.now_ms(),
-                inbound.from_me,
-            )
-            .await?;
+        let (message, ticket, chat, resolution) =
+            match self.stores.inbox.write_inbound(cx, write).await? {
+                InboundWritten::Duplicate => return Ok(Ingested::Duplicate),
+                InboundWritten::Stored {
+                    message,
+                    ticket,
+                    chat,
+                    resolution,
+                } => (message, ticket, chat, resolution),
+            };
         self.publish(DomainEvent::MessageCreated {
-            message: Box::new(inserted.message.clone()),
-            ticket: Box::new(ticket.clone()),
-            contact: Some(Box::new(chat.clone())),
+            message: message.clone(),
+            ticket: ticket.clone(),
+            contact: Some(chat.clone()),
         });
         self.publish(DomainEvent::TicketUpdated {
-            ticket: Box::new(ticket.clone()),
-            contact: Some(Box::new(chat.clone())),
+            ticket: ticket.clone(),
+            contact: Some(chat.clone()),
         });
         if matches!(
             resolution,
@@ -170,13 +121,13 @@ impl Services {
         ) && ticket.status == crate::enums::TicketStatus::Pending
         {
             self.publish(DomainEvent::TicketPending {
-                ticket: Box::new(ticket.clone()),
-                contact: Some(Box::new(chat)),
+                ticket: ticket.clone(),
+                contact: Some(chat),
             });
         }
         Ok(Ingested::Stored {
-            message: Box::new(inserted.message),
-            ticket: Box::new(ticket),
+            message,
+            ticket,
             resolution,
         })
     }

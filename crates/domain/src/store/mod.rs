@@ -10,6 +10,7 @@ pub mod channels;
 pub mod chat_flows;
 pub mod contacts;
 pub mod fast_replies;
+pub mod inbox;
 pub mod messages;
 pub mod page;
 pub mod protocols;
@@ -40,6 +41,8 @@ pub struct Stores {
     pub tickets: Arc<dyn tickets::TicketStore>,
     /// Messages.
     pub messages: Arc<dyn messages::MessageStore>,
+    /// The inbound write of channel sessions (contact, ticket, message in one transaction).
+    pub inbox: Arc<dyn inbox::InboxStore>,
     /// Channels (`Whatsapps`).
     pub channels: Arc<dyn channels::ChannelStore>,
     /// Per-tenant settings.

@@ -4,8 +4,8 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, Func};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, DatabaseConnection, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
 };
 use tiktickets_domain::ids::{ContactId, CustomFieldId, TagId, TenantId, UserId};
 use tiktickets_domain::phone::{ContactNumber, canonical_brazilian, lookup_variants};
@@ -23,7 +23,7 @@ use crate::entities::{
 use crate::error::{db_err, db_err_as, is_unique_violation};
 use crate::scope::{delete_scoped, scoped, tenant_of, unscoped_children, unscoped_children_delete};
 use crate::stores::tags::to_tag;
-use crate::stores::{contacts_query, missing, now};
+use crate::stores::{contacts_query, finish_savepoint, missing, now};
 
 const DUPLICATED: (&str, &str) = (
     "ERR_DUPLICATED_CONTACT",
@@ -53,18 +53,7 @@ impl SeaContactStore {
         cx: &TenantCtx,
         number: &ContactNumber,
     ) -> Result<Option<contacts::Model>> {
-        let variants = lookup_variants(number);
-        let rows = scoped::<contacts::Entity>(cx)
-            .filter(contacts::Column::Number.is_in(variants.clone()))
-            .all(&self.db)
-            .await
-            .map_err(db_err)?;
-        // Prefer the exact form, then the order of the variants.
-        Ok(variants.iter().find_map(|v| {
-            rows.iter()
-                .find(|r| r.number.as_deref() == Some(v.as_str()))
-                .cloned()
-        }))
+        find_row_by_number(&self.db, cx, number).await
     }
 
     /// Ids of `E` rows in the tenant among `ids`; fails with NotFound if any is missing.
@@ -271,65 +260,7 @@ impl ContactStore for SeaContactStore {
     }
 
     async fn upsert_inbound(&self, cx: &TenantCtx, inbound: InboundContact) -> Result<Contact> {
-        inbound.validate()?;
-        // Two attempts: a concurrent insert of the same number makes ours fail on the unique
-        // index, after which the row is found.
-        for _ in 0..2 {
-            if let Some(row) = self.find_row_by_number(cx, &inbound.number).await? {
-                let changed = (inbound.pushname.is_some() && inbound.pushname != row.pushname)
-                    || (inbound.profile_pic_url.is_some()
-                        && inbound.profile_pic_url != row.profile_pic_url)
-                    || (inbound.is_user.is_some() && inbound.is_user != row.is_user)
-                    || (inbound.is_wa_contact.is_some()
-                        && inbound.is_wa_contact != row.is_wa_contact);
-                if !changed {
-                    return Ok(to_contact(row));
-                }
-                let mut am: contacts::ActiveModel = row.into();
-                if inbound.pushname.is_some() {
-                    am.pushname = Set(inbound.pushname.clone());
-                }
-                if inbound.profile_pic_url.is_some() {
-                    am.profile_pic_url = Set(inbound.profile_pic_url.clone());
-                }
-                if inbound.is_user.is_some() {
-                    am.is_user = Set(inbound.is_user);
-                }
-                if inbound.is_wa_contact.is_some() {
-                    am.is_wa_contact = Set(inbound.is_wa_contact);
-                }
-                am.updated_at = Set(now());
-                return Ok(to_contact(am.update(&self.db).await.map_err(db_err)?));
-            }
-            let name = inbound
-                .name
-                .clone()
-                .or_else(|| inbound.pushname.clone())
-                .filter(|n| !n.trim().is_empty())
-                .unwrap_or_else(|| inbound.number.as_str().to_owned());
-            let at = now();
-            let am = contacts::ActiveModel {
-                name: Set(name),
-                number: Set(Some(stored_number(&inbound.number))),
-                is_group: Set(inbound.number.is_group()),
-                pushname: Set(inbound.pushname.clone()),
-                profile_pic_url: Set(inbound.profile_pic_url.clone()),
-                is_user: Set(inbound.is_user),
-                is_wa_contact: Set(inbound.is_wa_contact),
-                tenant_id: Set(tenant_of(cx)),
-                created_at: Set(at),
-                updated_at: Set(at),
-                ..Default::default()
-            };
-            match am.insert(&self.db).await {
-                Ok(row) => return Ok(to_contact(row)),
-                Err(e) if is_unique_violation(&e) => continue,
-                Err(e) => return Err(db_err(e)),
-            }
-        }
-        Err(DomainError::Unavailable(
-            "contact upsert kept losing races".into(),
-        ))
+        upsert_inbound(&self.db, cx, inbound).await
     }
 
     async fn set_tags(&self, cx: &TenantCtx, id: ContactId, tag_ids: &[TagId]) -> Result<Vec<Tag>> {
@@ -531,4 +462,95 @@ impl ContactStore for SeaContactStore {
     ) -> Result<u64> {
         contacts_query::count_created_between(&self.db, cx, from, to).await
     }
+}
+
+/// `ContactStore::find_by_number` on any connection: the row with the number, trying its
+/// Brazilian variants.
+pub(crate) async fn find_row_by_number<C: ConnectionTrait>(
+    db: &C,
+    cx: &TenantCtx,
+    number: &ContactNumber,
+) -> Result<Option<contacts::Model>> {
+    let variants = lookup_variants(number);
+    let rows = scoped::<contacts::Entity>(cx)
+        .filter(contacts::Column::Number.is_in(variants.clone()))
+        .all(db)
+        .await
+        .map_err(db_err)?;
+    // Prefer the exact form, then the order of the variants.
+    Ok(variants.iter().find_map(|v| {
+        rows.iter()
+            .find(|r| r.number.as_deref() == Some(v.as_str()))
+            .cloned()
+    }))
+}
+
+/// `ContactStore::upsert_inbound` on any connection (a transaction too).
+pub(crate) async fn upsert_inbound<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
+    cx: &TenantCtx,
+    inbound: InboundContact,
+) -> Result<Contact> {
+    inbound.validate()?;
+    // Two attempts: a concurrent insert of the same number makes ours fail on the unique
+    // index, after which the row is found.
+    for _ in 0..2 {
+        if let Some(row) = find_row_by_number(db, cx, &inbound.number).await? {
+            let changed = (inbound.pushname.is_some() && inbound.pushname != row.pushname)
+                || (inbound.profile_pic_url.is_some()
+                    && inbound.profile_pic_url != row.profile_pic_url)
+                || (inbound.is_user.is_some() && inbound.is_user != row.is_user)
+                || (inbound.is_wa_contact.is_some() && inbound.is_wa_contact != row.is_wa_contact);
+            if !changed {
+                return Ok(to_contact(row));
+            }
+            let mut am: contacts::ActiveModel = row.into();
+            if inbound.pushname.is_some() {
+                am.pushname = Set(inbound.pushname.clone());
+            }
+            if inbound.profile_pic_url.is_some() {
+                am.profile_pic_url = Set(inbound.profile_pic_url.clone());
+            }
+            if inbound.is_user.is_some() {
+                am.is_user = Set(inbound.is_user);
+            }
+            if inbound.is_wa_contact.is_some() {
+                am.is_wa_contact = Set(inbound.is_wa_contact);
+            }
+            am.updated_at = Set(now());
+            return Ok(to_contact(am.update(db).await.map_err(db_err)?));
+        }
+        let name = inbound
+            .name
+            .clone()
+            .or_else(|| inbound.pushname.clone())
+            .filter(|n| !n.trim().is_empty())
+            .unwrap_or_else(|| inbound.number.as_str().to_owned());
+        let at = now();
+        let am = contacts::ActiveModel {
+            name: Set(name),
+            number: Set(Some(stored_number(&inbound.number))),
+            is_group: Set(inbound.number.is_group()),
+            pushname: Set(inbound.pushname.clone()),
+            profile_pic_url: Set(inbound.profile_pic_url.clone()),
+            is_user: Set(inbound.is_user),
+            is_wa_contact: Set(inbound.is_wa_contact),
+            tenant_id: Set(tenant_of(cx)),
+            created_at: Set(at),
+            updated_at: Set(at),
+            ..Default::default()
+        };
+        // A savepoint, so that losing the race leaves a surrounding transaction usable.
+        let savepoint = db.begin().await.map_err(db_err)?;
+        let inserted = am.insert(&savepoint).await;
+        finish_savepoint(savepoint, inserted.is_ok()).await?;
+        match inserted {
+            Ok(row) => return Ok(to_contact(row)),
+            Err(e) if is_unique_violation(&e) => continue,
+            Err(e) => return Err(db_err(e)),
+        }
+    }
+    Err(DomainError::Unavailable(
+        "contact upsert kept losing races".into(),
+    ))
 }

@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect, Set,
+    QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
 };
 use tiktickets_domain::enums::MessageAck;
 use tiktickets_domain::ids::{ContactId, MessageId, TenantId, TicketId, UserId};
@@ -21,7 +21,8 @@ use crate::entities::{contacts, messages, tickets, users};
 use crate::error::{db_err, is_unique_violation};
 use crate::scope::{delete_scoped, scoped, tenant_of, update_scoped};
 use crate::stores::{
-    ensure_in_tenant, messages_outbound, missing, now, outbox_sweep, parse_stored_opt,
+    ensure_in_tenant, finish_savepoint, messages_outbound, missing, now, outbox_sweep,
+    parse_stored_opt,
 };
 
 pub(crate) struct SeaMessageStore {
@@ -47,11 +48,62 @@ impl SeaMessageStore {
         cx: &TenantCtx,
         message_id: &str,
     ) -> Result<Option<messages::Model>> {
-        scoped::<messages::Entity>(cx)
-            .filter(messages::Column::MessageId.eq(message_id))
-            .one(&self.db)
-            .await
-            .map_err(db_err)
+        by_provider_id(&self.db, cx, message_id).await
+    }
+}
+
+/// The tenant's message with this provider id, on any connection.
+pub(crate) async fn by_provider_id<C: ConnectionTrait>(
+    db: &C,
+    cx: &TenantCtx,
+    message_id: &str,
+) -> Result<Option<messages::Model>> {
+    scoped::<messages::Entity>(cx)
+        .filter(messages::Column::MessageId.eq(message_id))
+        .one(db)
+        .await
+        .map_err(db_err)
+}
+
+/// `MessageStore::insert` on any connection (a transaction too): idempotent on the provider
+/// id; the losing side of a race gets the winner's row, flagged duplicate.
+pub(crate) async fn insert_message<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
+    cx: &TenantCtx,
+    new: NewMessage,
+) -> Result<Inserted> {
+    new.validate()?;
+    if let Some(provider_id) = new.message_id.as_deref()
+        && let Some(existing) = by_provider_id(db, cx, provider_id).await?
+    {
+        return Ok(Inserted {
+            message: to_message(existing)?,
+            duplicate: true,
+        });
+    }
+    check_refs(db, cx, &new).await?;
+    let provider = new.message_id.clone();
+    let am = new_row(cx, new, now());
+    let savepoint = db.begin().await.map_err(db_err)?;
+    let inserted = am.insert(&savepoint).await;
+    finish_savepoint(savepoint, inserted.is_ok()).await?;
+    match inserted {
+        Ok(row) => Ok(Inserted {
+            message: to_message(row)?,
+            duplicate: false,
+        }),
+        Err(e) if is_unique_violation(&e) => {
+            // A concurrent delivery of the same provider id won: return its row.
+            let provider_id = provider.as_deref().unwrap_or_default();
+            let existing = by_provider_id(db, cx, provider_id).await?.ok_or_else(|| {
+                DomainError::conflict("ERR_DUPLICATED_MESSAGE", "message id collision")
+            })?;
+            Ok(Inserted {
+                message: to_message(existing)?,
+                duplicate: true,
+            })
+        }
+        Err(e) => Err(db_err(e)),
     }
 }
 
@@ -165,36 +217,7 @@ pub(crate) fn to_message(m: messages::Model) -> Result<Message> {
 #[async_trait]
 impl MessageStore for SeaMessageStore {
     async fn insert(&self, cx: &TenantCtx, new: NewMessage) -> Result<Inserted> {
-        new.validate()?;
-        if let Some(provider_id) = new.message_id.as_deref()
-            && let Some(existing) = self.by_provider_id(cx, provider_id).await?
-        {
-            return Ok(Inserted {
-                message: to_message(existing)?,
-                duplicate: true,
-            });
-        }
-        check_refs(&self.db, cx, &new).await?;
-        let provider = new.message_id.clone();
-        let am = new_row(cx, new, now());
-        match am.insert(&self.db).await {
-            Ok(row) => Ok(Inserted {
-                message: to_message(row)?,
-                duplicate: false,
-            }),
-            Err(e) if is_unique_violation(&e) => {
-                // A concurrent delivery of the same provider id won: return its row.
-                let provider_id = provider.as_deref().unwrap_or_default();
-                let existing = self.by_provider_id(cx, provider_id).await?.ok_or_else(|| {
-                    DomainError::conflict("ERR_DUPLICATED_MESSAGE", "message id collision")
-                })?;
-                Ok(Inserted {
-                    message: to_message(existing)?,
-                    duplicate: true,
-                })
-            }
-            Err(e) => Err(db_err(e)),
-        }
+        insert_message(&self.db, cx, new).await
     }
 
     async fn get(&self, cx: &TenantCtx, id: &MessageId) -> Result<Message> {

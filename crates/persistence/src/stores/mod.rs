@@ -7,6 +7,7 @@ mod chat_flows;
 mod contacts;
 mod contacts_query;
 mod fast_replies;
+mod inbox;
 mod messages;
 mod messages_outbound;
 mod outbox_sweep;
@@ -45,6 +46,7 @@ pub fn build_stores(db: &Db) -> Stores {
         contacts: Arc::new(SeaContactStore::new(conn.clone())),
         tickets: Arc::new(SeaTicketStore::new(conn.clone())),
         messages: Arc::new(messages::SeaMessageStore::new(conn.clone())),
+        inbox: Arc::new(inbox::SeaInboxStore::new(conn.clone())),
         channels: Arc::new(channels::SeaChannelStore::new(conn.clone())),
         settings: Arc::new(settings::SeaSettingStore::new(conn.clone())),
         tags: Arc::new(tags::SeaTagStore::new(conn.clone())),
@@ -54,6 +56,21 @@ pub fn build_stores(db: &Db) -> Stores {
         ticket_logs: Arc::new(ticket_logs::SeaTicketLogStore::new(conn.clone())),
         chat_flows: Arc::new(chat_flows::SeaChatFlowStore::new(conn)),
     }
+}
+
+/// Ends a savepoint opened around one write that may lose a race on a unique index: kept
+/// when the write worked, rolled back otherwise (on PostgreSQL a failed statement would
+/// otherwise abort the surrounding transaction).
+pub(crate) async fn finish_savepoint<T: sea_orm::TransactionSession>(
+    savepoint: T,
+    worked: bool,
+) -> tiktickets_domain::Result<()> {
+    let done = if worked {
+        savepoint.commit().await
+    } else {
+        savepoint.rollback().await
+    };
+    done.map_err(crate::error::db_err)
 }
 
 /// Now, truncated to microseconds so values read back compare equal on both backends.

@@ -4,7 +4,10 @@
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, QueryFilter, QueryOrder, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, QueryFilter, QueryOrder,
+    Set, TransactionTrait,
+};
 use tiktickets_domain::enums::TicketStatus;
 use tiktickets_domain::ids::{
     ChatFlowId, ContactId, QueueId, TenantId, TicketId, UserId, WhatsappId,
@@ -19,7 +22,9 @@ use tiktickets_domain::{DomainError, Result, TenantCtx};
 use crate::entities::{chat_flow, contacts, queues, tickets, users, whatsapps};
 use crate::error::{db_err, is_unique_violation};
 use crate::scope::{scoped, tenant_of, update_scoped};
-use crate::stores::{ensure_in_tenant, missing, now, parse_stored, parse_stored_opt, tickets_list};
+use crate::stores::{
+    ensure_in_tenant, finish_savepoint, missing, now, parse_stored, parse_stored_opt, tickets_list,
+};
 
 /// Attempts of the find-or-create loop; each retry follows a lost race, which cannot repeat
 /// more than a couple of times for one (contact, channel).
@@ -42,29 +47,7 @@ impl SeaTicketStore {
     }
 
     async fn load(&self, cx: &TenantCtx, id: TicketId) -> Result<tickets::Model> {
-        scoped::<tickets::Entity>(cx)
-            .filter(tickets::Column::Id.eq(id.get()))
-            .one(&self.db)
-            .await
-            .map_err(db_err)?
-            .ok_or_else(|| DomainError::not_found(missing::TICKET.0, missing::TICKET.1))
-    }
-
-    async fn latest_closed(
-        &self,
-        cx: &TenantCtx,
-        contact: ContactId,
-        whatsapp: WhatsappId,
-    ) -> Result<Option<tickets::Model>> {
-        scoped::<tickets::Entity>(cx)
-            .filter(tickets::Column::ContactId.eq(contact.get()))
-            .filter(tickets::Column::WhatsappId.eq(whatsapp.get()))
-            .filter(tickets::Column::Status.eq(TicketStatus::Closed.as_str()))
-            .order_by_desc(tickets::Column::UpdatedAt)
-            .order_by_desc(tickets::Column::Id)
-            .one(&self.db)
-            .await
-            .map_err(db_err)
+        load(&self.db, cx, id).await
     }
 
     async fn check_refs(
@@ -105,81 +88,6 @@ impl SeaTicketStore {
             .await?;
         }
         Ok(())
-    }
-
-    /// One attempt of rules T-3/T-4/T-5; `None` means a concurrent writer won a race: retry.
-    async fn try_resolve_inbound(
-        &self,
-        cx: &TenantCtx,
-        req: &InboundTicketRequest,
-    ) -> Result<Option<(Ticket, InboundResolution)>> {
-        if let Some(active) = self
-            .find_active(cx, req.contact_id, Some(req.whatsapp_id))
-            .await?
-        {
-            return Ok(Some((active, InboundResolution::Existing)));
-        }
-        let at = now();
-        if let Some(closed) = self
-            .latest_closed(cx, req.contact_id, req.whatsapp_id)
-            .await?
-        {
-            if req.from_me {
-                return Ok(Some((to_ticket(closed)?, InboundResolution::ClosedKept)));
-            }
-            // Reopen only if it is still closed: a concurrent reopen makes this a no-op.
-            let reopened = update_scoped::<tickets::Entity>(cx)
-                .col_expr(
-                    tickets::Column::Status,
-                    Expr::value(TicketStatus::Pending.as_str()),
-                )
-                .col_expr(
-                    tickets::Column::UnreadMessages,
-                    Expr::value(Ord::max(req.unread_count, 0)),
-                )
-                .col_expr(tickets::Column::UpdatedAt, Expr::value(at))
-                .filter(tickets::Column::Id.eq(closed.id))
-                .filter(tickets::Column::Status.eq(TicketStatus::Closed.as_str()))
-                .exec(&self.db)
-                .await;
-            return match reopened {
-                Ok(r) if r.rows_affected == 1 => {
-                    let ticket = self.load(cx, TicketId::new(closed.id)).await?;
-                    Ok(Some((to_ticket(ticket)?, InboundResolution::Reopened)))
-                }
-                Ok(_) => Ok(None),
-                Err(e) if is_unique_violation(&e) => Ok(None),
-                Err(e) => Err(db_err(e)),
-            };
-        }
-        let status = if req.from_me {
-            TicketStatus::Closed
-        } else {
-            TicketStatus::Pending
-        };
-        let am = tickets::ActiveModel {
-            status: Set(status.as_str().to_owned()),
-            contact_id: Set(Some(req.contact_id.get())),
-            whatsapp_id: Set(Some(req.whatsapp_id.get())),
-            is_group: Set(req.is_group),
-            tenant_id: Set(tenant_of(cx)),
-            unread_messages: Set(Some(Ord::max(req.unread_count, 0))),
-            answered: Set(Some(req.from_me)),
-            channel: Set(Some(req.channel.as_str().to_owned())),
-            closed_at: Set(req.from_me.then(|| at.timestamp_millis())),
-            is_active_demand: Set(false),
-            bot_retries: Set(0),
-            is_farewell_message: Set(false),
-            attendance_count: Set(Some(0)),
-            created_at: Set(at),
-            updated_at: Set(at),
-            ..Default::default()
-        };
-        match am.insert(&self.db).await {
-            Ok(row) => Ok(Some((to_ticket(row)?, InboundResolution::Created))),
-            Err(e) if is_unique_violation(&e) => Ok(None),
-            Err(e) => Err(db_err(e)),
-        }
     }
 }
 
@@ -349,23 +257,7 @@ impl TicketStore for SeaTicketStore {
         contact: ContactId,
         whatsapp: Option<WhatsappId>,
     ) -> Result<Option<Ticket>> {
-        let mut query = scoped::<tickets::Entity>(cx)
-            .filter(tickets::Column::ContactId.eq(contact.get()))
-            .filter(
-                tickets::Column::Status
-                    .is_in([TicketStatus::Open.as_str(), TicketStatus::Pending.as_str()]),
-            );
-        query = match whatsapp {
-            Some(w) => query.filter(tickets::Column::WhatsappId.eq(w.get())),
-            None => query,
-        };
-        query
-            .order_by_desc(tickets::Column::UpdatedAt)
-            .one(&self.db)
-            .await
-            .map_err(db_err)?
-            .map(to_ticket)
-            .transpose()
+        find_active(&self.db, cx, contact, whatsapp).await
     }
 
     async fn find_or_create_for_inbound(
@@ -373,30 +265,7 @@ impl TicketStore for SeaTicketStore {
         cx: &TenantCtx,
         req: InboundTicketRequest,
     ) -> Result<(Ticket, InboundResolution)> {
-        ensure_in_tenant::<contacts::Entity, _>(
-            &self.db,
-            cx,
-            contacts::Column::Id,
-            req.contact_id.get(),
-            missing::CONTACT,
-        )
-        .await?;
-        ensure_in_tenant::<whatsapps::Entity, _>(
-            &self.db,
-            cx,
-            whatsapps::Column::Id,
-            req.whatsapp_id.get(),
-            missing::CHANNEL,
-        )
-        .await?;
-        for _ in 0..INBOUND_ATTEMPTS {
-            if let Some(found) = self.try_resolve_inbound(cx, &req).await? {
-                return Ok(found);
-            }
-        }
-        Err(DomainError::Unavailable(
-            "ticket find-or-create kept losing races".into(),
-        ))
+        find_or_create_for_inbound(&self.db, cx, req).await
     }
 
     async fn record_message(
@@ -407,29 +276,7 @@ impl TicketStore for SeaTicketStore {
         at_ms: i64,
         from_me: bool,
     ) -> Result<Ticket> {
-        tiktickets_domain::validate::length(
-            "lastMessage",
-            preview,
-            0,
-            tiktickets_domain::validate::TEXT_MAX,
-        )?;
-        let mut update = update_scoped::<tickets::Entity>(cx)
-            .col_expr(tickets::Column::LastMessage, Expr::value(preview))
-            .col_expr(tickets::Column::LastMessageAt, Expr::value(at_ms))
-            .col_expr(tickets::Column::Answered, Expr::value(from_me))
-            .col_expr(tickets::Column::UpdatedAt, Expr::value(now()))
-            .filter(tickets::Column::Id.eq(id.get()));
-        if !from_me {
-            update = update.col_expr(
-                tickets::Column::UnreadMessages,
-                Expr::cust(r#"COALESCE("unreadMessages", 0) + 1"#),
-            );
-        }
-        let result = update.exec(&self.db).await.map_err(db_err)?;
-        if result.rows_affected == 0 {
-            return Err(DomainError::not_found(missing::TICKET.0, missing::TICKET.1));
-        }
-        to_ticket(self.load(cx, id).await?)
+        record_message(&self.db, cx, id, preview, at_ms, from_me).await
     }
 
     async fn created_between(
@@ -449,4 +296,196 @@ impl TicketStore for SeaTicketStore {
     ) -> Result<Vec<Ticket>> {
         tickets_list::inactive_since(&self.db, cx, cutoff, limit).await
     }
+}
+
+// The inbound find-or-create and the message bookkeeping on any connection, so that the
+// inbox can run them inside its transaction.
+
+async fn load<C: ConnectionTrait>(db: &C, cx: &TenantCtx, id: TicketId) -> Result<tickets::Model> {
+    scoped::<tickets::Entity>(cx)
+        .filter(tickets::Column::Id.eq(id.get()))
+        .one(db)
+        .await
+        .map_err(db_err)?
+        .ok_or_else(|| DomainError::not_found(missing::TICKET.0, missing::TICKET.1))
+}
+
+async fn latest_closed<C: ConnectionTrait>(
+    db: &C,
+    cx: &TenantCtx,
+    contact: ContactId,
+    whatsapp: WhatsappId,
+) -> Result<Option<tickets::Model>> {
+    scoped::<tickets::Entity>(cx)
+        .filter(tickets::Column::ContactId.eq(contact.get()))
+        .filter(tickets::Column::WhatsappId.eq(whatsapp.get()))
+        .filter(tickets::Column::Status.eq(TicketStatus::Closed.as_str()))
+        .order_by_desc(tickets::Column::UpdatedAt)
+        .order_by_desc(tickets::Column::Id)
+        .one(db)
+        .await
+        .map_err(db_err)
+}
+
+async fn find_active<C: ConnectionTrait>(
+    db: &C,
+    cx: &TenantCtx,
+    contact: ContactId,
+    whatsapp: Option<WhatsappId>,
+) -> Result<Option<Ticket>> {
+    let mut query = scoped::<tickets::Entity>(cx)
+        .filter(tickets::Column::ContactId.eq(contact.get()))
+        .filter(
+            tickets::Column::Status
+                .is_in([TicketStatus::Open.as_str(), TicketStatus::Pending.as_str()]),
+        );
+    query = match whatsapp {
+        Some(w) => query.filter(tickets::Column::WhatsappId.eq(w.get())),
+        None => query,
+    };
+    query
+        .order_by_desc(tickets::Column::UpdatedAt)
+        .one(db)
+        .await
+        .map_err(db_err)?
+        .map(to_ticket)
+        .transpose()
+}
+
+pub(crate) async fn find_or_create_for_inbound<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
+    cx: &TenantCtx,
+    req: InboundTicketRequest,
+) -> Result<(Ticket, InboundResolution)> {
+    ensure_in_tenant::<contacts::Entity, _>(
+        db,
+        cx,
+        contacts::Column::Id,
+        req.contact_id.get(),
+        missing::CONTACT,
+    )
+    .await?;
+    ensure_in_tenant::<whatsapps::Entity, _>(
+        db,
+        cx,
+        whatsapps::Column::Id,
+        req.whatsapp_id.get(),
+        missing::CHANNEL,
+    )
+    .await?;
+    for _ in 0..INBOUND_ATTEMPTS {
+        if let Some(found) = try_resolve_inbound(db, cx, &req).await? {
+            return Ok(found);
+        }
+    }
+    Err(DomainError::Unavailable(
+        "ticket find-or-create kept losing races".into(),
+    ))
+}
+
+/// One attempt of rules T-3/T-4/T-5; `None` means a concurrent writer won a race: retry.
+async fn try_resolve_inbound<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
+    cx: &TenantCtx,
+    req: &InboundTicketRequest,
+) -> Result<Option<(Ticket, InboundResolution)>> {
+    if let Some(active) = find_active(db, cx, req.contact_id, Some(req.whatsapp_id)).await? {
+        return Ok(Some((active, InboundResolution::Existing)));
+    }
+    let at = now();
+    if let Some(closed) = latest_closed(db, cx, req.contact_id, req.whatsapp_id).await? {
+        if req.from_me {
+            return Ok(Some((to_ticket(closed)?, InboundResolution::ClosedKept)));
+        }
+        // Reopen only if it is still closed: a concurrent reopen makes this a no-op.
+        let savepoint = db.begin().await.map_err(db_err)?;
+        let reopened = update_scoped::<tickets::Entity>(cx)
+            .col_expr(
+                tickets::Column::Status,
+                Expr::value(TicketStatus::Pending.as_str()),
+            )
+            .col_expr(
+                tickets::Column::UnreadMessages,
+                Expr::value(Ord::max(req.unread_count, 0)),
+            )
+            .col_expr(tickets::Column::UpdatedAt, Expr::value(at))
+            .filter(tickets::Column::Id.eq(closed.id))
+            .filter(tickets::Column::Status.eq(TicketStatus::Closed.as_str()))
+            .exec(&savepoint)
+            .await;
+        finish_savepoint(savepoint, reopened.is_ok()).await?;
+        return match reopened {
+            Ok(r) if r.rows_affected == 1 => {
+                let ticket = load(db, cx, TicketId::new(closed.id)).await?;
+                Ok(Some((to_ticket(ticket)?, InboundResolution::Reopened)))
+            }
+            Ok(_) => Ok(None),
+            Err(e) if is_unique_violation(&e) => Ok(None),
+            Err(e) => Err(db_err(e)),
+        };
+    }
+    let status = if req.from_me {
+        TicketStatus::Closed
+    } else {
+        TicketStatus::Pending
+    };
+    let am = tickets::ActiveModel {
+        status: Set(status.as_str().to_owned()),
+        contact_id: Set(Some(req.contact_id.get())),
+        whatsapp_id: Set(Some(req.whatsapp_id.get())),
+        is_group: Set(req.is_group),
+        tenant_id: Set(tenant_of(cx)),
+        unread_messages: Set(Some(Ord::max(req.unread_count, 0))),
+        answered: Set(Some(req.from_me)),
+        channel: Set(Some(req.channel.as_str().to_owned())),
+        closed_at: Set(req.from_me.then(|| at.timestamp_millis())),
+        is_active_demand: Set(false),
+        bot_retries: Set(0),
+        is_farewell_message: Set(false),
+        attendance_count: Set(Some(0)),
+        created_at: Set(at),
+        updated_at: Set(at),
+        ..Default::default()
+    };
+    let savepoint = db.begin().await.map_err(db_err)?;
+    let inserted = am.insert(&savepoint).await;
+    finish_savepoint(savepoint, inserted.is_ok()).await?;
+    match inserted {
+        Ok(row) => Ok(Some((to_ticket(row)?, InboundResolution::Created))),
+        Err(e) if is_unique_violation(&e) => Ok(None),
+        Err(e) => Err(db_err(e)),
+    }
+}
+
+pub(crate) async fn record_message<C: ConnectionTrait>(
+    db: &C,
+    cx: &TenantCtx,
+    id: TicketId,
+    preview: &str,
+    at_ms: i64,
+    from_me: bool,
+) -> Result<Ticket> {
+    tiktickets_domain::validate::length(
+        "lastMessage",
+        preview,
+        0,
+        tiktickets_domain::validate::TEXT_MAX,
+    )?;
+    let mut update = update_scoped::<tickets::Entity>(cx)
+        .col_expr(tickets::Column::LastMessage, Expr::value(preview))
+        .col_expr(tickets::Column::LastMessageAt, Expr::value(at_ms))
+        .col_expr(tickets::Column::Answered, Expr::value(from_me))
+        .col_expr(tickets::Column::UpdatedAt, Expr::value(now()))
+        .filter(tickets::Column::Id.eq(id.get()));
+    if !from_me {
+        update = update.col_expr(
+            tickets::Column::UnreadMessages,
+            Expr::cust(r#"COALESCE("unreadMessages", 0) + 1"#),
+        );
+    }
+    let result = update.exec(db).await.map_err(db_err)?;
+    if result.rows_affected == 0 {
+        return Err(DomainError::not_found(missing::TICKET.0, missing::TICKET.1));
+    }
+    to_ticket(load(db, cx, id).await?)
 }
