@@ -3,7 +3,7 @@
 use clap::Parser;
 use tiktickets_app::cli::{Cli, Command};
 use tiktickets_app::settings::Settings;
-use tiktickets_app::{commands, serve};
+use tiktickets_app::{bench, commands, serve};
 use tracing_subscriber::EnvFilter;
 
 fn main() -> anyhow::Result<()> {
@@ -30,5 +30,6 @@ async fn run(cli: Cli, settings: Settings) -> anyhow::Result<()> {
         } => {
             commands::create_tenant(&settings, &name, &admin_email, admin_password.as_deref()).await
         }
+        Command::Bench { what } => bench::run(&settings, what).await,
     }
 }

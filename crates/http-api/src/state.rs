@@ -7,6 +7,7 @@ use tiktickets_domain::ids::TenantId;
 use tiktickets_domain::services::Services;
 use tiktickets_domain::store::Stores;
 
+use crate::auth::passwords::PasswordWorker;
 use crate::auth::{LoginThrottle, TokenKeys};
 use crate::config::ApiConfig;
 use crate::media::MediaStorage;
@@ -26,6 +27,8 @@ pub struct ApiState {
     pub throttle: Arc<LoginThrottle>,
     /// Media files.
     pub media: Arc<MediaStorage>,
+    /// Password hashing, on its own thread.
+    pub passwords: PasswordWorker,
 }
 
 impl ApiState {
@@ -52,6 +55,7 @@ impl ApiState {
             config: Arc::new(config),
             throttle: Arc::new(throttle),
             media: Arc::new(media),
+            passwords: PasswordWorker::start(),
         }
     }
 

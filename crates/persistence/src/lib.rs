@@ -5,6 +5,7 @@
 //! every tenant filter is applied in `scope.rs`, and the tenant of every new row comes from the
 //! context.
 
+pub mod bench_seed;
 mod db;
 mod db_leases;
 #[allow(

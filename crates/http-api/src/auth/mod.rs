@@ -2,6 +2,7 @@
 //! [`tiktickets_domain::TenantCtx`], role guards and login throttling.
 
 pub mod extractor;
+pub mod passwords;
 pub mod session_port;
 pub mod throttle;
 pub mod tokens;

@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 use tiktickets_domain::TenantCtx;
 use tiktickets_domain::enums::{TenantStatus, UserStatus};
 use tiktickets_domain::ids::TenantId;
-use tiktickets_domain::password::{PasswordCheck, hash_password, verify_password};
+use tiktickets_domain::password::PasswordCheck;
 use tiktickets_domain::store::queues::Queue;
 use tiktickets_domain::store::users::{User, UserPatch};
 use utoipa::ToSchema;
@@ -137,11 +137,11 @@ async fn login(
         state.throttle.record_failure(ip, &email);
         return Err(invalid_credentials());
     };
-    // Password hashing is CPU work: keep it off the async workers.
-    let (password, stored) = (body.password.clone(), record.password_hash.clone());
-    let check = web::block(move || verify_password(&password, &stored))
-        .await
-        .map_err(|e| ApiError::Internal(format!("password check: {e}")))?;
+    // Password hashing is CPU work: it runs on the password thread.
+    let check = state
+        .passwords
+        .verify(&body.password, &record.password_hash)
+        .await?;
     if check == PasswordCheck::Mismatch {
         state.throttle.record_failure(ip, &email);
         return Err(invalid_credentials());
@@ -156,10 +156,7 @@ async fn login(
     let user = record.user;
     let cx = TenantCtx::from_verified(user.tenant_id, user.id, user.profile);
     if check == PasswordCheck::ValidNeedsRehash {
-        let password = body.password.clone();
-        let hash = web::block(move || hash_password(&password))
-            .await
-            .map_err(|e| ApiError::Internal(format!("password hash: {e}")))??;
+        let hash = state.passwords.hash(&body.password).await?;
         state
             .stores
             .users

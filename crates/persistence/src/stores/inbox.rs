@@ -16,8 +16,8 @@ use tiktickets_domain::{DomainError, Result, TenantCtx};
 use crate::entities::whatsapps;
 use crate::error::db_err;
 use crate::stores::contacts::upsert_inbound;
-use crate::stores::messages::{by_provider_id, insert_message, to_message};
-use crate::stores::tickets::{find_or_create_for_inbound, record_message};
+use crate::stores::messages::{by_provider_id, insert_row, to_message};
+use crate::stores::tickets::{record_message, resolve_inbound_ticket};
 use crate::stores::{ensure_in_tenant, missing};
 
 /// Tries of a whole transaction that the database refused as busy.
@@ -95,10 +95,12 @@ async fn write_in(
         Some(group) => upsert_inbound(txn, cx, group).await?,
         None => sender.clone(),
     };
-    let (ticket, resolution) = find_or_create_for_inbound(
+    // The channel was checked above and the contacts were written by this transaction in the
+    // tenant's scope: the ticket and message need no further reference checks.
+    let (ticket, resolution) = resolve_inbound_ticket(
         txn,
         cx,
-        InboundTicketRequest {
+        &InboundTicketRequest {
             contact_id: chat.id,
             whatsapp_id: write.channel,
             from_me: write.from_me,
@@ -120,8 +122,9 @@ async fn write_in(
     message.ticket_id = ticket.id;
     message.contact_id = (!write.from_me).then_some(sender.id);
     message.quoted_msg_id = quoted;
+    message.validate()?;
     let preview = message.body.clone();
-    let inserted = insert_message(txn, cx, message).await?;
+    let inserted = insert_row(txn, cx, message).await?;
     if inserted.duplicate {
         return Ok(InboundWritten::Duplicate);
     }

@@ -82,6 +82,17 @@ pub(crate) async fn insert_message<C: ConnectionTrait + TransactionTrait>(
         });
     }
     check_refs(db, cx, &new).await?;
+    insert_row(db, cx, new).await
+}
+
+/// Inserts a validated message whose references are known to be the tenant's (the inbox
+/// resolved them in its own transaction); a lost race on the provider id yields the winner's
+/// row, flagged duplicate.
+pub(crate) async fn insert_row<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
+    cx: &TenantCtx,
+    new: NewMessage,
+) -> Result<Inserted> {
     let provider = new.message_id.clone();
     let am = new_row(cx, new, now());
     let savepoint = db.begin().await.map_err(db_err)?;

@@ -373,8 +373,18 @@ pub(crate) async fn find_or_create_for_inbound<C: ConnectionTrait + TransactionT
         missing::CHANNEL,
     )
     .await?;
+    resolve_inbound_ticket(db, cx, &req).await
+}
+
+/// The find-or-create of rules T-3/T-4/T-5 for a contact and channel known to be the
+/// tenant's (the inbox checks them in its own transaction).
+pub(crate) async fn resolve_inbound_ticket<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
+    cx: &TenantCtx,
+    req: &InboundTicketRequest,
+) -> Result<(Ticket, InboundResolution)> {
     for _ in 0..INBOUND_ATTEMPTS {
-        if let Some(found) = try_resolve_inbound(db, cx, &req).await? {
+        if let Some(found) = try_resolve_inbound(db, cx, req).await? {
             return Ok(found);
         }
     }

@@ -18,7 +18,7 @@ use super::{tenant_filter, tenant_names, with_tenant};
 use crate::auth::SuperAdmin;
 use crate::error::{ApiResult, ErrorBody, validated};
 use crate::query::QueryParams;
-use crate::routes::users::dto::{IdRef, new_password_hash, typed_password};
+use crate::routes::users::dto::{IdRef, new_password_hash, typed_password_hash};
 use crate::state::ApiState;
 use crate::views::user_json;
 
@@ -154,7 +154,7 @@ async fn create_user(
         configs: None,
     };
     new.validate()?;
-    new.password_hash = new_password_hash(&body.password)?;
+    new.password_hash = new_password_hash(&state.passwords, &body.password).await?;
     let user = state
         .services
         .create_user_in_tenant(&sa.platform, tenant.id, new)
@@ -185,9 +185,7 @@ async fn update_user(
     body: web::Json<UpdateAnyUserRequest>,
 ) -> ApiResult<HttpResponse> {
     let body = validated(body.into_inner())?;
-    let password_hash = typed_password(body.password.as_deref())
-        .map(new_password_hash)
-        .transpose()?;
+    let password_hash = typed_password_hash(&state.passwords, body.password.as_deref()).await?;
     let patch = UserPatch {
         name: body.name,
         email: body.email,

@@ -4,10 +4,11 @@
 use serde::Deserialize;
 use tiktickets_domain::enums::UserProfile;
 use tiktickets_domain::ids::QueueId;
-use tiktickets_domain::password::{hash_password, validate_new_password};
+use tiktickets_domain::password::validate_new_password;
 use utoipa::ToSchema;
 use validator::Validate;
 
+use crate::auth::passwords::PasswordWorker;
 use crate::error::{ApiError, ApiResult};
 
 /// An id as the client sends it: `3`, `"3"` or `{id: 3, ...}`.
@@ -91,10 +92,21 @@ pub fn typed_password(password: Option<&str>) -> Option<&str> {
     password.filter(|p| !p.is_empty())
 }
 
-/// Checks the rules of a new password and hashes it.
-pub fn new_password_hash(password: &str) -> ApiResult<String> {
+/// Checks the rules of a new password and hashes it (on the password thread).
+pub async fn new_password_hash(passwords: &PasswordWorker, password: &str) -> ApiResult<String> {
     validate_new_password(password)?;
-    Ok(hash_password(password)?)
+    passwords.hash(password).await
+}
+
+/// [`new_password_hash`] of a typed password, if one was typed.
+pub async fn typed_password_hash(
+    passwords: &PasswordWorker,
+    password: Option<&str>,
+) -> ApiResult<Option<String>> {
+    match typed_password(password) {
+        Some(p) => Ok(Some(new_password_hash(passwords, p).await?)),
+        None => Ok(None),
+    }
 }
 
 /// `POST /users` body: `{name, email, profile, password, confirmPassword}`.

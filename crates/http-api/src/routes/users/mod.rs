@@ -16,7 +16,9 @@ use crate::error::{ApiError, ApiResult, ErrorBody, validated};
 use crate::query::QueryParams;
 use crate::state::ApiState;
 use crate::views::user_json;
-use dto::{CreateUserRequest, UpdateUserRequest, new_password_hash, queue_ids, typed_password};
+use dto::{
+    CreateUserRequest, UpdateUserRequest, new_password_hash, queue_ids, typed_password_hash,
+};
 
 /// Users per page of `GET /users` (behaviour.md §1.5).
 const PAGE_SIZE: u64 = 40;
@@ -132,7 +134,7 @@ async fn create_user(
     };
     // Cheap checks before the deliberately slow hash.
     new.validate()?;
-    new.password_hash = new_password_hash(&body.password)?;
+    new.password_hash = new_password_hash(&state.passwords, &body.password).await?;
     let user = state.services.create_user(&auth.cx, new).await?;
     Ok(HttpResponse::Ok().json(user_json(&state, &auth.cx, &user).await?))
 }
@@ -161,9 +163,7 @@ async fn update_user(
 ) -> ApiResult<HttpResponse> {
     let body = validated(body.into_inner())?;
     let queues = body.queues.as_deref().map(queue_ids).transpose()?;
-    let password_hash = typed_password(body.password.as_deref())
-        .map(new_password_hash)
-        .transpose()?;
+    let password_hash = typed_password_hash(&state.passwords, body.password.as_deref()).await?;
     let patch = UserPatch {
         name: body.name,
         email: body.email,
