@@ -135,9 +135,9 @@ pub async fn columns(db: &DatabaseConnection, table: &str) -> Vec<Column> {
 pub async fn indexes(db: &DatabaseConnection, table: &str) -> Vec<IndexShape> {
     if !is_sqlite(db) {
         let sql = format!(
-            "SELECT (SELECT string_agg(a.attname::text, ',' ORDER BY k.ord) \
+            "SELECT (SELECT string_agg(COALESCE(a.attname::text, '(expression)'), ',' ORDER BY k.ord) \
                      FROM unnest(ix.indkey::int2[]) WITH ORDINALITY AS k(attnum, ord) \
-                     JOIN pg_attribute a ON a.attrelid = ix.indrelid AND a.attnum = k.attnum) AS cols, \
+                     LEFT JOIN pg_attribute a ON a.attrelid = ix.indrelid AND a.attnum = k.attnum) AS cols, \
                     CASE WHEN ix.indisunique THEN 1 ELSE 0 END AS uniq, \
                     CASE WHEN ix.indpred IS NULL THEN 0 ELSE 1 END AS partial \
              FROM pg_index ix JOIN pg_class t ON t.oid = ix.indrelid \
@@ -159,7 +159,11 @@ pub async fn indexes(db: &DatabaseConnection, table: &str) -> Vec<IndexShape> {
     let mut out = Vec::new();
     for r in rows(db, list).await {
         let name = text(&r, "name");
-        let info = format!("SELECT name FROM pragma_index_info('{name}') ORDER BY seqno");
+        // Expression columns have no name: both backends report them as "(expression)".
+        let info = format!(
+            "SELECT COALESCE(name, '(expression)') AS name FROM pragma_index_info('{name}') \
+             ORDER BY seqno"
+        );
         let columns = rows(db, info)
             .await
             .iter()
