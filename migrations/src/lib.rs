@@ -24,6 +24,7 @@ mod m20261127_000013_messages_offline_and_user_log;
 mod m20261127_000014_seeds_meta;
 mod m20261127_000015_outbox_errors_and_leases;
 mod m20261128_000016_ticket_list_order;
+mod m20261128_000017_ticket_counters;
 
 /// All migrations, oldest first.
 pub struct Migrator;
@@ -48,6 +49,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000014_seeds_meta::Migration),
             Box::new(m20261127_000015_outbox_errors_and_leases::Migration),
             Box::new(m20261128_000016_ticket_list_order::Migration),
+            Box::new(m20261128_000017_ticket_counters::Migration),
         ]
     }
 }

@@ -107,6 +107,11 @@ pub const TABLES: &[(&str, &str)] = &[
     ),
     ("SeedsMeta", "name appliedAt"),
     ("Leases", "name holder expiresAt"),
+    // Derived: kept by triggers on Tickets (migration 17).
+    (
+        "TicketCounters",
+        "tenantId status queueId userId isGroup count",
+    ),
 ];
 
 /// Every foreign key: (table, column, referenced table, ON DELETE). All reference `id` and are
@@ -177,6 +182,7 @@ pub const FOREIGN_KEYS: &[(&str, &str, &str, &str)] = &[
     ("MessagesOffLine", "quotedMsgId", "Messages", "SET NULL"),
     ("UserMessagesLog", "userId", "Users", "RESTRICT"),
     ("UserMessagesLog", "ticketId", "Tickets", "SET NULL"),
+    ("TicketCounters", "tenantId", "Tenants", "CASCADE"),
 ];
 
 /// Indexes the query paths need, beyond the per-foreign-key ones: (table, columns).

@@ -8,6 +8,7 @@
 )]
 
 mod constraints;
+mod counters;
 mod expected;
 mod introspect;
 mod structure;

@@ -33,6 +33,7 @@ pub mod steps_reply;
 pub mod steps_reply_actions;
 pub mod tags;
 pub mod tenants;
+pub mod ticket_counters;
 pub mod tickets;
 pub mod user_messages_log;
 pub mod users;
@@ -74,6 +75,7 @@ tenant_owned!(
     api_messages,
     protocols,
     auto_reply,
+    ticket_counters,
 );
 
 #[cfg(test)]

@@ -60,11 +60,12 @@ macro_rules! for_every_entity {
         $f::<user_messages_log::Entity>($db, $out).await?;
         $f::<seeds_meta::Entity>($db, $out).await?;
         $f::<leases::Entity>($db, $out).await?;
+        $f::<ticket_counters::Entity>($db, $out).await?;
     };
 }
 
-/// The 27 tables of the reference plus `SeedsMeta` and `Leases`.
-const ENTITY_COUNT: usize = 29;
+/// The 27 tables of the reference plus `SeedsMeta`, `Leases` and `TicketCounters`.
+const ENTITY_COUNT: usize = 30;
 
 async fn migrated(test_db: &TestDb) -> TestResult<DatabaseConnection> {
     let db = Database::connect(test_db.url()).await?;
