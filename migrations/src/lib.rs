@@ -25,6 +25,7 @@ mod m20261127_000014_seeds_meta;
 mod m20261127_000015_outbox_errors_and_leases;
 mod m20261128_000016_ticket_list_order;
 mod m20261128_000017_ticket_counters;
+mod m20261128_000018_group_tickets;
 
 /// All migrations, oldest first.
 pub struct Migrator;
@@ -50,6 +51,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000015_outbox_errors_and_leases::Migration),
             Box::new(m20261128_000016_ticket_list_order::Migration),
             Box::new(m20261128_000017_ticket_counters::Migration),
+            Box::new(m20261128_000018_group_tickets::Migration),
         ]
     }
 }

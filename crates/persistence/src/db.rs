@@ -48,7 +48,10 @@ impl Db {
     /// parent directory is created and the file too; WAL journaling is enabled.
     pub async fn connect(url: &str) -> Result<Db, PersistenceError> {
         let mut opts = ConnectOptions::new(sqlite_url_with_create(url)?);
+        // Ping only connections idle for a while (the ones a server or proxy may have
+        // dropped): a ping on every checkout doubled the round trips of every statement.
         opts.acquire_timeout(Duration::from_secs(30))
+            .test_before_acquire_if_idle_for(Duration::from_secs(60))
             .sqlx_logging(false);
         if is_sqlite(url) {
             // One connection: SQLite has a single writer anyway, and a single connection rules

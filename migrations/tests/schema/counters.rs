@@ -156,8 +156,8 @@ async fn the_migration_counts_tickets_that_already_exist() {
     for test_db in TestDb::all().await {
         let backend = test_db.backend_name();
         let db = connect(&test_db).await;
-        let before_counters = Migrator::migrations().len() as u32 - 1;
-        Migrator::up(&db, Some(before_counters)).await.unwrap();
+        // Up to migration 16: the one before the counters.
+        Migrator::up(&db, Some(16)).await.unwrap();
         fixture(&db).await;
         for sql in [
             ticket("open", 1, 1, 1, (", \"userId\", \"queueId\"", ", 1, 1")),

@@ -15,6 +15,7 @@ pub mod settings;
 pub mod statistics;
 pub mod tags;
 pub mod tenants;
+pub mod ticket_rows;
 pub mod tickets;
 pub mod users;
 

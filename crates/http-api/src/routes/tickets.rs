@@ -5,12 +5,11 @@ use std::collections::HashMap;
 use actix_web::{HttpRequest, HttpResponse, delete, get, post, put, web};
 use serde::Deserialize;
 use serde_json::{Value, json};
+use tiktickets_domain::DomainError;
 use tiktickets_domain::enums::{TicketChannel, TicketStatus};
 use tiktickets_domain::ids::{ContactId, QueueId, TagId, TicketId, UserId, WhatsappId};
 use tiktickets_domain::services::tickets::{ManualTicket, TicketChange, TicketListRequest};
 use tiktickets_domain::store::page::PageRequest;
-use tiktickets_domain::store::tickets::Ticket;
-use tiktickets_domain::{DomainError, TenantCtx};
 use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 use validator::Validate;
@@ -19,6 +18,7 @@ use crate::auth::Auth;
 use crate::error::{ApiError, ApiResult, ErrorBody, validated};
 use crate::ids::{IdValue, present};
 use crate::query::QueryParams;
+use crate::routes::ticket_rows::{Related, Row};
 use crate::state::ApiState;
 use crate::views::{queue_ref, ticket_full, to_json};
 
@@ -74,110 +74,13 @@ fn list_request(q: &QueryParams) -> ApiResult<TicketListRequest> {
     })
 }
 
-/// Builds the list rows with batch reads: one query per related table, not per row.
-async fn list_rows(state: &ApiState, cx: &TenantCtx, tickets: &[Ticket]) -> ApiResult<Vec<Value>> {
-    let contact_ids: Vec<ContactId> = tickets.iter().filter_map(|t| t.contact_id).collect();
-    let contacts: HashMap<ContactId, _> = state
-        .stores
-        .contacts
-        .get_many(cx, &contact_ids)
-        .await?
-        .into_iter()
-        .map(|c| (c.id, c))
-        .collect();
-    let mut tags: HashMap<ContactId, Vec<Value>> = HashMap::new();
-    for (contact, tag) in state.stores.contacts.tags_of_many(cx, &contact_ids).await? {
-        tags.entry(contact)
-            .or_default()
-            .push(json!({"id": tag.id.get(), "tag": tag.tag, "color": tag.color}));
-    }
-    let users: HashMap<UserId, String> = state
-        .stores
-        .users
-        .list(cx, None, PageRequest::first(PageRequest::MAX_SIZE))
-        .await?
-        .items
-        .into_iter()
-        .map(|u| (u.id, u.name))
-        .collect();
-    let queues: HashMap<QueueId, String> = state
-        .stores
-        .queues
-        .list(cx)
-        .await?
-        .into_iter()
-        .map(|q| (q.id, q.queue))
-        .collect();
-    let channels: HashMap<WhatsappId, String> = state
-        .stores
-        .channels
-        .list(cx)
-        .await?
-        .into_iter()
-        .map(|c| (c.id, c.name))
-        .collect();
-    let mut rows = Vec::with_capacity(tickets.len());
-    for t in tickets {
-        let mut row = to_json(t)?;
-        let contact = t.contact_id.and_then(|id| contacts.get(&id));
-        let contact_tags = t
-            .contact_id
-            .and_then(|id| tags.get(&id).cloned())
-            .unwrap_or_default();
-        if let Some(obj) = row.as_object_mut() {
-            obj.insert("name".into(), json!(contact.map(|c| c.name.as_str())));
-            obj.insert(
-                "profilePicUrl".into(),
-                json!(contact.and_then(|c| c.profile_pic_url.as_deref())),
-            );
-            obj.insert(
-                "contact".into(),
-                contact
-                    .map(|c| {
-                        json!({
-                            "id": c.id.get(),
-                            "name": c.name,
-                            "number": c.number,
-                            "profilePicUrl": c.profile_pic_url,
-                            "isGroup": c.is_group,
-                            "tags": contact_tags,
-                        })
-                    })
-                    .unwrap_or(Value::Null),
-            );
-            obj.insert("tags".into(), Value::Array(contact_tags.clone()));
-            obj.insert(
-                "username".into(),
-                json!(t.user_id.and_then(|u| users.get(&u))),
-            );
-            obj.insert(
-                "user".into(),
-                t.user_id
-                    .and_then(|u| {
-                        users
-                            .get(&u)
-                            .map(|name| json!({"id": u.get(), "name": name}))
-                    })
-                    .unwrap_or(Value::Null),
-            );
-            obj.insert(
-                "queue".into(),
-                json!(t.queue_id.and_then(|q| queues.get(&q))),
-            );
-            obj.insert(
-                "whatsapp".into(),
-                t.whatsapp_id
-                    .and_then(|w| {
-                        channels
-                            .get(&w)
-                            .map(|name| json!({"id": w.get(), "name": name}))
-                    })
-                    .unwrap_or(Value::Null),
-            );
-        }
-        rows.push(row);
-    }
-    Ok(rows)
+/// The body of `GET /tickets`.
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ListBody<'a> {
+    tickets: Vec<Row<'a>>,
+    count: u64,
+    has_more: bool,
 }
 
 /// The inbox list: `{tickets, count, hasMore}`; agents see only the tickets of
@@ -210,12 +113,13 @@ async fn list_tickets(
 ) -> ApiResult<HttpResponse> {
     let request = list_request(&query)?;
     let page = state.services.list_tickets(&auth.cx, request).await?;
-    let rows = list_rows(&state, &auth.cx, &page.items).await?;
-    Ok(HttpResponse::Ok().json(json!({
-        "tickets": rows,
-        "count": page.count,
-        "hasMore": page.has_more,
-    })))
+    let related = Related::load(&state, &auth.cx, &page.items).await?;
+    let tickets: Vec<_> = page.items.iter().map(|t| related.row(t)).collect();
+    Ok(HttpResponse::Ok().json(ListBody {
+        tickets,
+        count: page.count,
+        has_more: page.has_more,
+    }))
 }
 
 /// A boolean as the client may send it: `true`/`false`, `1`/`0`, or their text.

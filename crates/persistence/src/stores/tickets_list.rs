@@ -78,36 +78,43 @@ pub(crate) async fn list<C: ConnectionTrait>(
     q: &TicketQuery,
 ) -> Result<Page<Ticket>> {
     let query = filtered(cx, q);
-    let count = match q.visible_to {
-        _ if !counters_answer(q) => query.clone().count(db).await.map_err(db_err)?,
-        Some(user) => {
-            let wallet_only = filtered_by_keys(cx, q)
-                .filter(visible_only_through_wallet(cx, user))
-                .count(db)
-                .await
-                .map_err(db_err)?;
-            counted(db, cx, q, Some(user)).await? + wallet_only
+    // Count and page are independent reads: on a pool they run on two connections at once.
+    let count = async {
+        match q.visible_to {
+            _ if !counters_answer(q) => query.clone().count(db).await.map_err(db_err),
+            Some(user) => {
+                let wallet_only = filtered_by_keys(cx, q)
+                    .filter(visible_only_through_wallet(cx, user))
+                    .count(db)
+                    .await
+                    .map_err(db_err)?;
+                Ok(counted(db, cx, q, Some(user)).await? + wallet_only)
+            }
+            None => counted(db, cx, q, None).await,
         }
-        None => counted(db, cx, q, None).await?,
     };
     // Same SQL on both backends: unread first, pending first, most unread, newest update.
-    let rows = query
-        .order_by(Expr::cust(UNREAD_FIRST), Order::Desc)
-        .order_by(
-            Expr::cust(r#"CASE WHEN "Tickets"."status" = 'pending' THEN 1 ELSE 0 END"#),
-            Order::Desc,
-        )
-        .order_by(
-            Expr::cust(r#"COALESCE("Tickets"."unreadMessages", 0)"#),
-            Order::Desc,
-        )
-        .order_by_desc(tickets::Column::UpdatedAt)
-        .order_by_desc(tickets::Column::Id)
-        .offset(q.page.offset())
-        .limit(q.page.size())
-        .all(db)
-        .await
-        .map_err(db_err)?;
+    let rows = async {
+        query
+            .clone()
+            .order_by(Expr::cust(UNREAD_FIRST), Order::Desc)
+            .order_by(
+                Expr::cust(r#"CASE WHEN "Tickets"."status" = 'pending' THEN 1 ELSE 0 END"#),
+                Order::Desc,
+            )
+            .order_by(
+                Expr::cust(r#"COALESCE("Tickets"."unreadMessages", 0)"#),
+                Order::Desc,
+            )
+            .order_by_desc(tickets::Column::UpdatedAt)
+            .order_by_desc(tickets::Column::Id)
+            .offset(q.page.offset())
+            .limit(q.page.size())
+            .all(db)
+            .await
+            .map_err(db_err)
+    };
+    let (count, rows) = tokio::try_join!(count, rows)?;
     let items = rows
         .into_iter()
         .map(to_ticket)
@@ -134,7 +141,13 @@ fn filtered_by_keys(cx: &TenantCtx, q: &TicketQuery) -> Select<tickets::Entity> 
         query = query.filter(tickets::Column::UserId.is_null());
     }
     if let Some(is_group) = q.is_group {
-        query = query.filter(tickets::Column::IsGroup.eq(is_group));
+        // A literal, not a parameter, so the planner can pick migration 18's partial index
+        // of group tickets in a cached generic plan too.
+        query = query.filter(Expr::cust(if is_group {
+            r#""Tickets"."isGroup" = true"#
+        } else {
+            r#""Tickets"."isGroup" = false"#
+        }));
     }
     query
 }
