@@ -2,10 +2,10 @@
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::{Expr, ExprTrait, Func};
+use sea_orm::sea_query::{Expr, ExprTrait, Func, OnConflict};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
 };
 use tiktickets_domain::ids::{ContactId, CustomFieldId, TagId, TenantId, UserId};
 use tiktickets_domain::phone::{ContactNumber, canonical_brazilian, lookup_variants};
@@ -20,10 +20,10 @@ use tiktickets_domain::{DomainError, Result, TenantCtx};
 use crate::entities::{
     contact_custom_fields, contact_tags, contact_wallets, contacts, tags, tickets, users,
 };
-use crate::error::{db_err, db_err_as, is_unique_violation};
+use crate::error::{db_err, db_err_as};
 use crate::scope::{delete_scoped, scoped, tenant_of, unscoped_children, unscoped_children_delete};
 use crate::stores::tags::to_tag;
-use crate::stores::{contacts_query, finish_savepoint, missing, now};
+use crate::stores::{contacts_query, insert_unless_conflict, missing, now};
 
 const DUPLICATED: (&str, &str) = (
     "ERR_DUPLICATED_CONTACT",
@@ -540,14 +540,15 @@ pub(crate) async fn upsert_inbound<C: ConnectionTrait + TransactionTrait>(
             updated_at: Set(at),
             ..Default::default()
         };
-        // A savepoint, so that losing the race leaves a surrounding transaction usable.
-        let savepoint = db.begin().await.map_err(db_err)?;
-        let inserted = am.insert(&savepoint).await;
-        finish_savepoint(savepoint, inserted.is_ok()).await?;
-        match inserted {
-            Ok(row) => return Ok(to_contact(row)),
-            Err(e) if is_unique_violation(&e) => continue,
-            Err(e) => return Err(db_err(e)),
+        // Losing the race to a concurrent insert of the same number inserts nothing (and
+        // leaves a surrounding transaction usable); the next attempt finds that row.
+        let insert = contacts::Entity::insert(am).on_conflict(
+            OnConflict::columns([contacts::Column::Number, contacts::Column::TenantId])
+                .do_nothing()
+                .to_owned(),
+        );
+        if let Some(row) = insert_unless_conflict(insert, db).await? {
+            return Ok(to_contact(row));
         }
     }
     Err(DomainError::Unavailable(

@@ -1,8 +1,10 @@
 //! `InboxStore` on SeaORM: one inbound message — contact upsert, ticket find-or-create,
 //! idempotent message insert, ticket counters — in one transaction, with the same code the
-//! separate store methods run. Writes that may lose a race on a unique index run in
-//! savepoints, so a lost race is retried inside the transaction; a transaction SQLite refuses
-//! because another writer holds the database is retried whole.
+//! separate store methods run. Inserts that may lose a race on a unique index use
+//! `ON CONFLICT DO NOTHING`, so a lost race leaves the transaction usable and is retried inside
+//! it; a transaction SQLite refuses because another writer holds the database is retried whole.
+//! The common case (known contact, open ticket) is six statements: BEGIN, contact, ticket,
+//! message insert, ticket update with RETURNING, COMMIT.
 
 use std::time::Duration;
 
@@ -10,14 +12,14 @@ use async_trait::async_trait;
 use sea_orm::{DatabaseConnection, DatabaseTransaction, TransactionTrait};
 use tiktickets_domain::enums::TicketChannel;
 use tiktickets_domain::store::inbox::{InboundWrite, InboundWritten, InboxStore};
-use tiktickets_domain::store::tickets::InboundTicketRequest;
+use tiktickets_domain::store::tickets::{InboundResolution, InboundTicketRequest};
 use tiktickets_domain::{DomainError, Result, TenantCtx};
 
 use crate::entities::whatsapps;
 use crate::error::db_err;
 use crate::stores::contacts::upsert_inbound;
-use crate::stores::messages::{by_provider_id, insert_row, to_message};
-use crate::stores::tickets::{record_message, resolve_inbound_ticket};
+use crate::stores::messages::{by_provider_id, insert_unless_stored, to_message};
+use crate::stores::tickets::{find_active, record_message, resolve_inbound_ticket};
 use crate::stores::{ensure_in_tenant, missing};
 
 /// Tries of a whole transaction that the database refused as busy.
@@ -77,39 +79,37 @@ async fn write_in(
     cx: &TenantCtx,
     write: InboundWrite,
 ) -> Result<InboundWritten> {
-    ensure_in_tenant::<whatsapps::Entity, _>(
-        txn,
-        cx,
-        whatsapps::Column::Id,
-        write.channel.get(),
-        missing::CHANNEL,
-    )
-    .await?;
-    if let Some(provider_id) = write.message.message_id.as_deref()
-        && by_provider_id(txn, cx, provider_id).await?.is_some()
-    {
-        return Ok(InboundWritten::Duplicate);
-    }
+    // No look-up of the provider id first: a replay is found by the message insert below
+    // (ON CONFLICT DO NOTHING), and the caller rolls back what this transaction wrote.
     let sender = upsert_inbound(txn, cx, write.sender).await?;
     let chat = match write.group {
         Some(group) => upsert_inbound(txn, cx, group).await?,
         None => sender.clone(),
     };
-    // The channel was checked above and the contacts were written by this transaction in the
-    // tenant's scope: the ticket and message need no further reference checks.
-    let (ticket, resolution) = resolve_inbound_ticket(
-        txn,
-        cx,
-        &InboundTicketRequest {
-            contact_id: chat.id,
-            whatsapp_id: write.channel,
-            from_me: write.from_me,
-            is_group: chat.is_group,
-            channel: TicketChannel::Whatsapp,
-            unread_count: 0,
-        },
-    )
-    .await?;
+    // An active ticket of the tenant on this channel proves the channel is the tenant's
+    // (every ticket write checks it); before any other ticket is created or reopened, check.
+    let (ticket, resolution) = match find_active(txn, cx, chat.id, Some(write.channel)).await? {
+        Some(active) => (active, InboundResolution::Existing),
+        None => {
+            ensure_in_tenant::<whatsapps::Entity, _>(
+                txn,
+                cx,
+                whatsapps::Column::Id,
+                write.channel.get(),
+                missing::CHANNEL,
+            )
+            .await?;
+            let request = InboundTicketRequest {
+                contact_id: chat.id,
+                whatsapp_id: write.channel,
+                from_me: write.from_me,
+                is_group: chat.is_group,
+                channel: TicketChannel::Whatsapp,
+                unread_count: 0,
+            };
+            resolve_inbound_ticket(txn, cx, &request).await?
+        }
+    };
     let quoted = match write.quoted_provider_id.as_deref() {
         Some(id) => by_provider_id(txn, cx, id)
             .await?
@@ -124,13 +124,12 @@ async fn write_in(
     message.quoted_msg_id = quoted;
     message.validate()?;
     let preview = message.body.clone();
-    let inserted = insert_row(txn, cx, message).await?;
-    if inserted.duplicate {
+    let Some(inserted) = insert_unless_stored(txn, cx, message).await? else {
         return Ok(InboundWritten::Duplicate);
-    }
+    };
     let ticket = record_message(txn, cx, ticket.id, &preview, write.at_ms, write.from_me).await?;
     Ok(InboundWritten::Stored {
-        message: Box::new(inserted.message),
+        message: Box::new(inserted),
         ticket: Box::new(ticket),
         chat: Box::new(chat),
         resolution,

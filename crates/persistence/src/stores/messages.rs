@@ -3,10 +3,10 @@
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::Expr;
+use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
 };
 use tiktickets_domain::enums::MessageAck;
 use tiktickets_domain::ids::{ContactId, MessageId, TenantId, TicketId, UserId};
@@ -21,8 +21,8 @@ use crate::entities::{contacts, messages, tickets, users};
 use crate::error::{db_err, is_unique_violation};
 use crate::scope::{delete_scoped, scoped, tenant_of, update_scoped};
 use crate::stores::{
-    ensure_in_tenant, finish_savepoint, messages_outbound, missing, now, outbox_sweep,
-    parse_stored_opt,
+    ensure_in_tenant, finish_savepoint, insert_unless_conflict, messages_outbound, missing, now,
+    outbox_sweep, parse_stored_opt,
 };
 
 pub(crate) struct SeaMessageStore {
@@ -116,6 +116,27 @@ pub(crate) async fn insert_row<C: ConnectionTrait + TransactionTrait>(
         }
         Err(e) => Err(db_err(e)),
     }
+}
+
+/// Inserts `new` unless a message with its provider id is already stored in the tenant
+/// (`None` then). One statement (`ON CONFLICT DO NOTHING` on the partial unique index), no
+/// savepoint: the inbox's hot path.
+pub(crate) async fn insert_unless_stored<C: ConnectionTrait>(
+    db: &C,
+    cx: &TenantCtx,
+    new: NewMessage,
+) -> Result<Option<Message>> {
+    let mut on_conflict =
+        OnConflict::columns([messages::Column::TenantId, messages::Column::MessageId]);
+    // A literal predicate: PostgreSQL matches it against the partial index's own.
+    on_conflict
+        .target_and_where(Expr::cust(r#""messageId" IS NOT NULL"#))
+        .do_nothing();
+    let insert = messages::Entity::insert(new_row(cx, new, now())).on_conflict(on_conflict);
+    insert_unless_conflict(insert, db)
+        .await?
+        .map(to_message)
+        .transpose()
 }
 
 /// Fails with `NotFound` unless every row `new` refers to (ticket, contact, user, quoted

@@ -58,6 +58,25 @@ pub fn build_stores(db: &Db) -> Stores {
     }
 }
 
+/// Runs an `INSERT ... ON CONFLICT ... DO NOTHING RETURNING *`: the new row, or `None` when
+/// the conflict kept it out. SeaORM reports that case as `RecordNotInserted`, or as
+/// `RecordNotFound` when RETURNING yields no row (SQLite and PostgreSQL here).
+pub(crate) async fn insert_unless_conflict<A, C>(
+    insert: sea_orm::Insert<A>,
+    db: &C,
+) -> tiktickets_domain::Result<Option<<A::Entity as sea_orm::EntityTrait>::Model>>
+where
+    A: sea_orm::ActiveModelTrait,
+    <A::Entity as sea_orm::EntityTrait>::Model: sea_orm::IntoActiveModel<A>,
+    C: sea_orm::ConnectionTrait,
+{
+    match insert.exec_with_returning(db).await {
+        Ok(row) => Ok(Some(row)),
+        Err(sea_orm::DbErr::RecordNotInserted | sea_orm::DbErr::RecordNotFound(_)) => Ok(None),
+        Err(e) => Err(crate::error::db_err(e)),
+    }
+}
+
 /// Ends a savepoint opened around one write that may lose a race on a unique index: kept
 /// when the write worked, rolled back otherwise (on PostgreSQL a failed statement would
 /// otherwise abort the surrounding transaction).

@@ -3,10 +3,10 @@
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::Expr;
+use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, QueryFilter, QueryOrder,
-    Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    QueryOrder, Set, TransactionTrait,
 };
 use tiktickets_domain::enums::TicketStatus;
 use tiktickets_domain::ids::{
@@ -23,7 +23,8 @@ use crate::entities::{chat_flow, contacts, queues, tickets, users, whatsapps};
 use crate::error::{db_err, is_unique_violation};
 use crate::scope::{scoped, tenant_of, update_scoped};
 use crate::stores::{
-    ensure_in_tenant, finish_savepoint, missing, now, parse_stored, parse_stored_opt, tickets_list,
+    ensure_in_tenant, finish_savepoint, insert_unless_conflict, missing, now, parse_stored,
+    parse_stored_opt, tickets_list,
 };
 
 /// Attempts of the find-or-create loop; each retry follows a lost race, which cannot repeat
@@ -327,7 +328,7 @@ async fn latest_closed<C: ConnectionTrait>(
         .map_err(db_err)
 }
 
-async fn find_active<C: ConnectionTrait>(
+pub(crate) async fn find_active<C: ConnectionTrait>(
     db: &C,
     cx: &TenantCtx,
     contact: ContactId,
@@ -457,13 +458,20 @@ async fn try_resolve_inbound<C: ConnectionTrait + TransactionTrait>(
         updated_at: Set(at),
         ..Default::default()
     };
-    let savepoint = db.begin().await.map_err(db_err)?;
-    let inserted = am.insert(&savepoint).await;
-    finish_savepoint(savepoint, inserted.is_ok()).await?;
-    match inserted {
-        Ok(row) => Ok(Some((to_ticket(row)?, InboundResolution::Created))),
-        Err(e) if is_unique_violation(&e) => Ok(None),
-        Err(e) => Err(db_err(e)),
+    // A concurrent insert for the same contact and channel wins on the partial unique index
+    // of active tickets: nothing is inserted here and the next attempt finds the winner's.
+    let mut on_conflict = OnConflict::columns([
+        tickets::Column::TenantId,
+        tickets::Column::WhatsappId,
+        tickets::Column::ContactId,
+    ]);
+    on_conflict
+        .target_and_where(Expr::cust(r#""status" IN ('open', 'pending')"#))
+        .do_nothing();
+    let insert = tickets::Entity::insert(am).on_conflict(on_conflict);
+    match insert_unless_conflict(insert, db).await? {
+        Some(row) => Ok(Some((to_ticket(row)?, InboundResolution::Created))),
+        None => Ok(None),
     }
 }
 
@@ -493,9 +501,12 @@ pub(crate) async fn record_message<C: ConnectionTrait>(
             Expr::cust(r#"COALESCE("unreadMessages", 0) + 1"#),
         );
     }
-    let result = update.exec(db).await.map_err(db_err)?;
-    if result.rows_affected == 0 {
-        return Err(DomainError::not_found(missing::TICKET.0, missing::TICKET.1));
-    }
-    to_ticket(load(db, cx, id).await?)
+    let row = update
+        .exec_with_returning(db)
+        .await
+        .map_err(db_err)?
+        .into_iter()
+        .next()
+        .ok_or_else(|| DomainError::not_found(missing::TICKET.0, missing::TICKET.1))?;
+    to_ticket(row)
 }
