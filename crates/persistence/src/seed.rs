@@ -12,7 +12,7 @@ use serde_json::json;
 use tiktickets_domain::business_hours::{BusinessHours, DEFAULT_MESSAGE_BUSINESS_HOURS};
 use tiktickets_domain::enums::{ChannelStatus, ChannelType, TenantStatus, UserProfile};
 use tiktickets_domain::ids::{TenantId, UserId};
-use tiktickets_domain::password::{generate_password, hash_password, validate_new_password};
+use tiktickets_domain::password::{PasswordEngine, generate_password, validate_new_password};
 use tiktickets_domain::store::settings::DEFAULT_SETTINGS;
 use tiktickets_domain::{DomainError, validate};
 
@@ -78,8 +78,13 @@ pub async fn seed(db: &Db, cfg: &SeedConfig) -> Result<SeedOutcome, PersistenceE
     if is_applied(db, DEFAULT_SEED).await? {
         return Ok(SeedOutcome::AlreadyApplied);
     }
-    let admin_password = password_or_generate(cfg.admin_password.as_deref())?;
-    let super_password = password_or_generate(cfg.super_password.as_deref())?;
+    // One engine for both hashes, dropped right after: argon2's 19 MiB working memory is then
+    // one mapping that goes back to the system. Two separate allocations left the second on
+    // glibc's heap for good (a fresh server idled at 54 MB instead of 35 MB).
+    let mut engine = PasswordEngine::new();
+    let admin_password = password_or_generate(&mut engine, cfg.admin_password.as_deref())?;
+    let super_password = password_or_generate(&mut engine, cfg.super_password.as_deref())?;
+    drop(engine);
     let txn = db.conn.begin().await.map_err(PersistenceError::query)?;
     let at = now();
     let marked = seeds_meta::ActiveModel {
@@ -145,7 +150,7 @@ pub async fn provision_tenant(
     admin_password: Option<&str>,
 ) -> Result<ProvisionedTenant, PersistenceError> {
     validate::length("name", name, 2, validate::VARCHAR_MAX)?;
-    let password = password_or_generate(admin_password)?;
+    let password = password_or_generate(&mut PasswordEngine::new(), admin_password)?;
     let txn = db.conn.begin().await.map_err(PersistenceError::query)?;
     let tenant = insert_tenant(&txn, name.trim(), 10, 10).await?;
     insert_default_settings(&txn, tenant).await?;
@@ -180,16 +185,17 @@ async fn is_applied(db: &Db, name: &str) -> Result<bool, PersistenceError> {
 
 /// The hash of the configured password, or of a generated one (returned for printing).
 fn password_or_generate(
+    engine: &mut PasswordEngine,
     configured: Option<&str>,
 ) -> Result<(String, Option<String>), PersistenceError> {
     match configured.filter(|p| !p.is_empty()) {
         Some(p) => {
             validate_new_password(p)?;
-            Ok((hash_password(p)?, None))
+            Ok((engine.hash(p)?, None))
         }
         None => {
             let generated = generate_password()?;
-            Ok((hash_password(&generated)?, Some(generated)))
+            Ok((engine.hash(&generated)?, Some(generated)))
         }
     }
 }

@@ -3,7 +3,9 @@
 //! media links must be made absolute per request host), then queued to each socket.
 
 use std::collections::{HashMap, HashSet};
-use std::sync::{Arc, RwLock};
+use std::sync::RwLock;
+
+use bytestring::ByteString;
 
 use tiktickets_domain::ids::{TenantId, UserId};
 use tokio::sync::mpsc;
@@ -12,8 +14,9 @@ use crate::backplane::{Envelope, EnvelopeSink};
 use crate::protocol::socketio::event_frame;
 use crate::rooms;
 
-/// The text of one Engine.IO packet, shared by every socket it goes to.
-pub type Frame = Arc<str>;
+/// The text of one Engine.IO packet, shared by every socket it goes to: a reference-counted
+/// string the WebSocket writer takes as is, so a fan-out copies no text per socket.
+pub type Frame = ByteString;
 
 /// A socket connected to this instance.
 #[derive(Debug, Clone)]
@@ -172,36 +175,38 @@ impl Hub {
         }
         let frame = event_frame(&envelope.event, &envelope.payload);
         let needs_base = !self.absolute_links && frame.contains(RELATIVE_MEDIA);
-        let targets: Vec<(mpsc::Sender<Frame>, String)> = match self.state.read() {
-            Ok(s) => s
-                .rooms
-                .get(&envelope.room)
-                .map(|members| {
-                    members
-                        .iter()
-                        .filter_map(|sid| s.sockets.get(sid))
-                        .filter(|k| k.tenant.get() == envelope.tenant)
-                        .map(|k| (k.tx.clone(), k.base.clone()))
-                        .collect()
-                })
-                .unwrap_or_default(),
+        // Only the senders are collected (and the base URLs only when links need them), so the
+        // lock is held briefly and nothing is allocated per socket.
+        let mut targets: Vec<(mpsc::Sender<Frame>, Option<String>)> = Vec::new();
+        match self.state.read() {
+            Ok(s) => {
+                if let Some(members) = s.rooms.get(&envelope.room) {
+                    targets.reserve(members.len());
+                    targets.extend(
+                        members
+                            .iter()
+                            .filter_map(|sid| s.sockets.get(sid))
+                            .filter(|k| k.tenant.get() == envelope.tenant)
+                            .map(|k| (k.tx.clone(), needs_base.then(|| k.base.clone()))),
+                    );
+                }
+            }
             Err(_) => return,
-        };
-        let shared: Frame = Arc::from(frame.as_str());
+        }
         let mut per_base: HashMap<String, Frame> = HashMap::new();
+        let shared = Frame::from(frame.clone());
         for (tx, base) in targets {
-            let frame = if needs_base {
-                per_base
-                    .entry(base.clone())
-                    .or_insert_with(|| {
-                        Arc::from(frame.replace(
+            let frame = match base {
+                Some(base) => per_base
+                    .entry(base)
+                    .or_insert_with_key(|base| {
+                        Frame::from(frame.replace(
                             RELATIVE_MEDIA,
                             &format!("\"mediaUrl\":\"{base}/public/media/"),
                         ))
                     })
-                    .clone()
-            } else {
-                shared.clone()
+                    .clone(),
+                None => shared.clone(),
             };
             if tx.try_send(frame).is_err() {
                 tracing::warn!(room = %envelope.room, "a socket's queue is full; event dropped for it");

@@ -85,7 +85,7 @@ pub(crate) async fn serve(
                 Some(Err(_)) => break CloseCode::Protocol,
             },
             Some(frame) = rx.recv() => {
-                if session.text(frame.to_string()).await.is_err() {
+                if session.text(frame).await.is_err() {
                     break CloseCode::Away;
                 }
             }
