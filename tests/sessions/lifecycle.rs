@@ -211,7 +211,14 @@ async fn logout_from_the_api_or_the_phone_disconnects_and_forgets_the_login() {
     )
     .await;
     status_is(admin, channel, "CONNECTED").await;
-    fake(&rig.server, channel, "window.__fake.logout('phone'); true").await;
+    // Deferred: the session closes the browser as soon as it hears the logout, which could
+    // otherwise cancel this very call before its answer arrives.
+    fake(
+        &rig.server,
+        channel,
+        "setTimeout(() => window.__fake.logout('phone'), 0); true",
+    )
+    .await;
     let row = status_is(admin, channel, "DISCONNECTED").await;
     assert!(row["qrcode"].is_null() || row["qrcode"] == "", "{row}");
     crate::rig::eventually("the profile to be discarded", || async {
@@ -233,7 +240,12 @@ async fn a_conflict_is_published_and_the_session_stops() {
     web_client(&mut d, "a", &rig.server.base, admin).await;
     let channel = rig.channel(admin, "Suporte").await;
     connect(&rig.server, admin, channel, "5511888880002@c.us").await;
-    fake(&rig.server, channel, "window.__fake.conflict(); true").await;
+    fake(
+        &rig.server,
+        channel,
+        "setTimeout(() => window.__fake.conflict(), 0); true",
+    )
+    .await;
     let event = format!("{}:whatsappSession", admin.tenant_id);
     d.event_where("a", &event, |p| p["session"]["status"] == "CONFLICT")
         .await;
