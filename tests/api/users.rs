@@ -378,6 +378,14 @@ async fn admin_updates_profile_and_queues_from_the_whole_object() {
             v
         });
         assert!(updated["queues"][0]["queue"].is_string());
+        // The list shows the same queues (read in one batch for the whole page).
+        let listed = admin.get("/users").await;
+        let listed = listed.ok();
+        let row = listed["users"]
+            .as_array()
+            .and_then(|users| users.iter().find(|u| id_of(u) == id))
+            .unwrap_or_else(|| panic!("user {id} not listed: {listed}"));
+        assert_eq!(queue_ids(row), queue_ids(updated), "{}", server.backend);
 
         // Ids as numeric strings; an empty list clears.
         let one = admin

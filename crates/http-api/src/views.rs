@@ -1,8 +1,11 @@
 //! JSON shapes shared by several route modules (client-contract.md §4.1, §5, §7): domain rows
 //! serialised with the reference's camelCase names, plus the related rows the client reads.
 
+use std::collections::HashMap;
+
 use serde_json::{Value, json};
 use tiktickets_domain::TenantCtx;
+use tiktickets_domain::ids::UserId;
 use tiktickets_domain::store::contacts::Contact;
 use tiktickets_domain::store::queues::Queue;
 use tiktickets_domain::store::users::User;
@@ -24,7 +27,24 @@ pub fn queue_ref(q: &Queue) -> Value {
 /// Never the password hash or the token version.
 pub async fn user_json(state: &ApiState, cx: &TenantCtx, user: &User) -> ApiResult<Value> {
     let queues = state.stores.users.queues(cx, user.id).await?;
-    Ok(json!({
+    Ok(user_value(user, queues.iter().map(queue_ref).collect()))
+}
+
+/// [`user_json`] for a page of users, their queues read in one batch (not one read per user).
+pub async fn users_json(state: &ApiState, cx: &TenantCtx, users: &[User]) -> ApiResult<Vec<Value>> {
+    let ids: Vec<UserId> = users.iter().map(|u| u.id).collect();
+    let mut queues: HashMap<UserId, Vec<Value>> = HashMap::new();
+    for (user, queue) in state.stores.users.queues_of_many(cx, &ids).await? {
+        queues.entry(user).or_default().push(queue_ref(&queue));
+    }
+    Ok(users
+        .iter()
+        .map(|u| user_value(u, queues.remove(&u.id).unwrap_or_default()))
+        .collect())
+}
+
+fn user_value(user: &User, queues: Vec<Value>) -> Value {
+    json!({
         "id": user.id.get(),
         "name": user.name,
         "email": user.email,
@@ -35,8 +55,8 @@ pub async fn user_json(state: &ApiState, cx: &TenantCtx, user: &User) -> ApiResu
         "lastLogin": user.last_login,
         "createdAt": user.created_at,
         "updatedAt": user.updated_at,
-        "queues": queues.iter().map(queue_ref).collect::<Vec<_>>(),
-    }))
+        "queues": queues,
+    })
 }
 
 /// A contact with its tags, wallets and custom fields (the single-contact shape of

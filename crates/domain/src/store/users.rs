@@ -140,6 +140,9 @@ pub trait UserStore: Send + Sync {
     ) -> Result<Vec<Queue>>;
     /// The user's queues.
     async fn queues(&self, cx: &TenantCtx, id: UserId) -> Result<Vec<Queue>>;
+    /// The queues of several users of the caller's tenant in one read, as (user, queue) pairs
+    /// ordered by queue id; ids of other tenants' users yield nothing.
+    async fn queues_of_many(&self, cx: &TenantCtx, ids: &[UserId]) -> Result<Vec<(UserId, Queue)>>;
     /// Replaces the stored hash with an upgraded hash of the *same* password (bcrypt to
     /// argon2id at login); unlike a password change it keeps the user's tokens valid.
     async fn rehash_password(&self, cx: &TenantCtx, id: UserId, hash: &str) -> Result<()>;

@@ -4,7 +4,7 @@ use async_trait::async_trait;
 use sea_orm::sea_query::{Expr, ExprTrait, Func};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, DatabaseConnection, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
+    QueryFilter, QueryOrder, QuerySelect, QueryTrait, Set, TransactionTrait,
 };
 use tiktickets_domain::enums::TicketStatus;
 use tiktickets_domain::ids::{QueueId, TenantId, UserId};
@@ -270,6 +270,41 @@ impl UserStore for SeaUserStore {
             .into_iter()
             .map(to_queue)
             .collect()
+    }
+
+    async fn queues_of_many(&self, cx: &TenantCtx, ids: &[UserId]) -> Result<Vec<(UserId, Queue)>> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        // The links of the tenant's users among `ids` only.
+        let tenant_users = scoped::<users::Entity>(cx)
+            .select_only()
+            .column(users::Column::Id)
+            .filter(users::Column::Id.is_in(ids.iter().map(|u| u.get())))
+            .into_query();
+        let links = unscoped_children::<users_queues::Entity>()
+            .filter(users_queues::Column::UserId.in_subquery(tenant_users))
+            .all(&self.db)
+            .await
+            .map_err(db_err)?;
+        let queue_ids: Vec<i32> = links.iter().map(|l| l.queue_id).collect();
+        let queues: std::collections::HashMap<i32, Queue> = scoped::<queues::Entity>(cx)
+            .filter(queues::Column::Id.is_in(queue_ids))
+            .all(&self.db)
+            .await
+            .map_err(db_err)?
+            .into_iter()
+            .map(|q| Ok((q.id, to_queue(q)?)))
+            .collect::<Result<_>>()?;
+        let mut pairs: Vec<(UserId, Queue)> = links
+            .iter()
+            .filter_map(|l| {
+                let queue = queues.get(&l.queue_id)?.clone();
+                Some((UserId::new(l.user_id), queue))
+            })
+            .collect();
+        pairs.sort_by_key(|(user, queue)| (user.get(), queue.id.get()));
+        Ok(pairs)
     }
 
     async fn rehash_password(&self, cx: &TenantCtx, id: UserId, hash: &str) -> Result<()> {

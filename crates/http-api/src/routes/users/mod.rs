@@ -15,7 +15,7 @@ use crate::auth::Auth;
 use crate::error::{ApiError, ApiResult, ErrorBody, validated};
 use crate::query::QueryParams;
 use crate::state::ApiState;
-use crate::views::user_json;
+use crate::views::{user_json, users_json};
 use dto::{
     CreateUserRequest, UpdateUserRequest, new_password_hash, queue_ids, typed_password_hash,
 };
@@ -59,10 +59,7 @@ async fn list_users(
         .users
         .list(&auth.cx, search.as_deref(), page)
         .await?;
-    let mut users = Vec::with_capacity(found.items.len());
-    for user in &found.items {
-        users.push(user_json(&state, &auth.cx, user).await?);
-    }
+    let users = users_json(&state, &auth.cx, &found.items).await?;
     Ok(HttpResponse::Ok().json(json!({
         "users": users,
         "count": found.count,
