@@ -228,15 +228,7 @@ async fn print_counts(services: &Services, tenant: &BenchTenant) -> anyhow::Resu
 fn query(statuses: Vec<TicketStatus>, page: PageRequest) -> TicketQuery {
     TicketQuery {
         statuses,
-        queue_ids: Vec::new(),
-        user_id: None,
-        only_unread: false,
-        only_unassigned: false,
-        search: None,
-        is_group: None,
-        tag_ids: Vec::new(),
-        visible_to: None,
-        page,
+        ..TicketQuery::all(page)
     }
 }
 

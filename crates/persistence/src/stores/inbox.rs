@@ -19,7 +19,7 @@ use crate::entities::whatsapps;
 use crate::error::db_err;
 use crate::stores::contacts::upsert_inbound;
 use crate::stores::messages::{by_provider_id, insert_unless_stored, to_message};
-use crate::stores::tickets::{find_active, record_message, resolve_inbound_ticket};
+use crate::stores::tickets::{find_active, record_message, resolve_inbound_ticket_without_active};
 use crate::stores::{ensure_in_tenant, missing};
 
 /// Tries of a whole transaction that the database refused as busy.
@@ -107,7 +107,7 @@ async fn write_in(
                 channel: TicketChannel::Whatsapp,
                 unread_count: 0,
             };
-            resolve_inbound_ticket(txn, cx, &request).await?
+            resolve_inbound_ticket_without_active(txn, cx, &request).await?
         }
     };
     let quoted = match write.quoted_provider_id.as_deref() {

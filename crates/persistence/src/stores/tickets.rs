@@ -394,6 +394,22 @@ pub(crate) async fn resolve_inbound_ticket<C: ConnectionTrait + TransactionTrait
     ))
 }
 
+/// [`resolve_inbound_ticket`] for a caller that has just found no active ticket: the first
+/// attempt goes straight to reopen-or-create; a lost race falls back to the full rules.
+pub(crate) async fn resolve_inbound_ticket_without_active<C>(
+    db: &C,
+    cx: &TenantCtx,
+    req: &InboundTicketRequest,
+) -> Result<(Ticket, InboundResolution)>
+where
+    C: ConnectionTrait + TransactionTrait,
+{
+    match reopen_or_create(db, cx, req).await? {
+        Some(found) => Ok(found),
+        None => resolve_inbound_ticket(db, cx, req).await,
+    }
+}
+
 /// One attempt of rules T-3/T-4/T-5; `None` means a concurrent writer won a race: retry.
 async fn try_resolve_inbound<C: ConnectionTrait + TransactionTrait>(
     db: &C,
@@ -403,6 +419,15 @@ async fn try_resolve_inbound<C: ConnectionTrait + TransactionTrait>(
     if let Some(active) = find_active(db, cx, req.contact_id, Some(req.whatsapp_id)).await? {
         return Ok(Some((active, InboundResolution::Existing)));
     }
+    reopen_or_create(db, cx, req).await
+}
+
+/// Rules T-4/T-5 once no active ticket was found; `None` when a concurrent writer won a race.
+async fn reopen_or_create<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
+    cx: &TenantCtx,
+    req: &InboundTicketRequest,
+) -> Result<Option<(Ticket, InboundResolution)>> {
     let at = now();
     if let Some(closed) = latest_closed(db, cx, req.contact_id, req.whatsapp_id).await? {
         if req.from_me {
